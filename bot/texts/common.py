@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "given by the People's Committee's directives.\n\n"
         "• <b>Agency focal points</b>: I remind you of your agency's deadlines on the "
         "working days before them; answer with a button or a short sentence "
-        "(\"done\", \"in progress 60%\", \"blocked: ...\", \"extend to 30/5\").\n"
+        '("done", "in progress 60%", "blocked: ...", "extend to 30/5").\n'
         "• <b>Home Affairs officers</b> (coordinators): register agencies and focal points, "
         "take in directives (paste the text or send a .docx/.pdf), see /status, receive "
         "the daily digest and export reports.\n\n"
@@ -79,8 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refused": (
         "Anh/chị chưa có quyền thực hiện thao tác này. Nếu cần, hãy liên hệ cán bộ điều phối "
         "(Sở Nội vụ).",
-        "You do not have the right to do this. If you need it, ask a coordinator "
-        "(Home Affairs).",
+        "You do not have the right to do this. If you need it, ask a coordinator (Home Affairs).",
     ),
     "unknown_command": (
         "Tôi chưa hiểu lệnh này. Gõ /help để xem các lệnh.",

@@ -1,0 +1,116 @@
+"""The composition root: the only module that knows every package.
+
+It builds the python-telegram-bot Application (defaults in BOT_TIMEZONE,
+HTML, rate limiter with retries, the Bot API root from TELEGRAM_API_URL for
+both calls and files), registers the handlers and the jobs, and runs it by
+long polling or by webhook.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.runtime import Runtime
+from bot.texts.common import COMMAND_MENU
+from handlers import errors, start
+from handlers.context import RUNTIME_KEY, BotApplication, BotContext
+
+log = logging.getLogger("nhacviec")
+
+HANDLER_MODULES: tuple[Any, ...] = (start,)
+JOB_MODULES: tuple[Any, ...] = ()
+
+
+def build_application(runtime: Runtime, *, rate_limiter_retries: int = 3) -> BotApplication:
+    settings = runtime.settings
+    if settings.TELEGRAM_BOT_TOKEN is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    defaults = Defaults(
+        tzinfo=settings.timezone,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    application: BotApplication = (
+        Application.builder()
+        .token(settings.TELEGRAM_BOT_TOKEN.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .defaults(defaults)
+        .rate_limiter(AIORateLimiter(max_retries=rate_limiter_retries))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+    for module in HANDLER_MODULES:
+        module.register(application)
+    for module in JOB_MODULES:
+        module.schedule(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def _on_startup(application: BotApplication) -> None:
+    await set_command_menus(application)
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    log.info("bot @%s started (language %s)", application.bot.username, runtime.language)
+
+
+async def _on_shutdown(application: BotApplication) -> None:
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    await runtime.database.dispose()
+
+
+async def set_command_menus(application: BotApplication) -> None:
+    """The command menu per scope (private chats, groups) and per language."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    scopes = {"private": BotCommandScopeAllPrivateChats(), "group": BotCommandScopeAllGroupChats()}
+    for scope_name, scope in scopes.items():
+        for language, commands in COMMAND_MENU[scope_name].items():
+            menu = [BotCommand(name, description) for name, description in commands]
+            await application.bot.set_my_commands(menu, scope=scope, language_code=language)
+            if language == runtime.language:
+                await application.bot.set_my_commands(menu, scope=scope)
+    default_menu = COMMAND_MENU["private"][runtime.language]
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in default_menu],
+        scope=BotCommandScopeDefault(),
+    )
+
+
+def serve(application: BotApplication) -> None:
+    """Run until SIGINT/SIGTERM (PTB stops cleanly on both)."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    settings = runtime.settings
+    if settings.webhook_mode:
+        secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else None
+        application.run_webhook(
+            listen=settings.WEBHOOK_LISTEN,
+            port=settings.WEBHOOK_PORT,
+            webhook_url=settings.WEBHOOK_URL,
+            secret_token=secret or _derived_webhook_secret(settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _derived_webhook_secret(settings: Any) -> str:
+    """A stable secret derived from the token when WEBHOOK_SECRET is not set."""
+    import hashlib
+
+    token = settings.TELEGRAM_BOT_TOKEN.get_secret_value()
+    return hashlib.sha256(f"nhacviec-webhook:{token}".encode()).hexdigest()[:48]
