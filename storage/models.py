@@ -18,20 +18,13 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from bot.domain.rights import Role
+
 
 class WorkspaceLevel(StrEnum):
     PROVINCE = "province"
     DISTRICT = "district"
     COMMUNE = "commune"
-
-
-class Role(StrEnum):
-    """Rights grow from viewer to admin; see bot/services/rights.py."""
-
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    FOCAL_POINT = "focal_point"
-    VIEWER = "viewer"
 
 
 class ChatPurpose(StrEnum):

@@ -1,0 +1,87 @@
+"""Who may do what: the one place where rights are decided.
+
+An actor is a Telegram user seen from one workspace (the workspace of the
+chat they write in, or of the task they touch). Admins (BOT_ADMINS) may do
+everything; a coordinator everything within their workspace; a focal point
+may act on their own agency's tasks only; a viewer may only look. A stranger
+may only read the help and redeem an invite. The README's rights table is
+generated from `RULES` so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    FOCAL_POINT = "focal_point"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    JOIN = "join"
+    LEAVE = "leave"
+    SETUP_CHAT = "setup_chat"
+    MANAGE_AGENCIES = "manage_agencies"
+    INVITE = "invite"
+    REMOVE_FOCAL_POINT = "remove_focal_point"
+    TAKE_IN_DIRECTIVE = "take_in_directive"
+    UPDATE_TASK = "update_task"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    VIEW_WORKSPACE = "view_workspace"
+    VIEW_OWN_AGENCY = "view_own_agency"
+    SEND_DIGEST = "send_digest"
+    EXPORT_REPORT = "export_report"
+
+
+# Actions a focal point may take only on their own agency's tasks.
+AGENCY_SCOPED = frozenset({Action.UPDATE_TASK, Action.REQUEST_EXTENSION, Action.VIEW_OWN_AGENCY})
+
+_COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE}
+
+RULES: dict[Role | None, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.COORDINATOR: _COORDINATING | {Action.LEAVE},
+    Role.FOCAL_POINT: frozenset(
+        {
+            Action.JOIN,
+            Action.LEAVE,
+            Action.UPDATE_TASK,
+            Action.REQUEST_EXTENSION,
+            Action.VIEW_OWN_AGENCY,
+        }
+    ),
+    Role.VIEWER: frozenset(
+        {Action.JOIN, Action.LEAVE, Action.VIEW_WORKSPACE, Action.VIEW_OWN_AGENCY}
+    ),
+    None: frozenset({Action.JOIN}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    telegram_user_id: int
+    workspace_id: int | None
+    role: Role | None
+    agency_id: int | None = None
+
+
+def may(
+    actor: Actor, action: Action, *, workspace_id: int | None = None, agency_id: int | None = None
+) -> bool:
+    """Whether `actor` may take `action` on something of `workspace_id` /
+    `agency_id` (pass the target's, not the actor's, so that a forged
+    reference to another workspace's task is refused)."""
+    if action not in RULES[actor.role]:
+        return False
+    if actor.role is Role.ADMIN:
+        return True
+    if workspace_id is not None and actor.workspace_id != workspace_id:
+        return False
+    if actor.role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
+        return agency_id is not None and agency_id == actor.agency_id
+    return True
