@@ -82,6 +82,7 @@ class Agency(SQLModel, table=True):
     category: str = Field(max_length=20)
     parent_id: int | None = Field(default=None, foreign_key="agency.id")
     head_telegram_user_id: int | None = Field(default=None, sa_type=BigInteger)
+    head_title: str | None = Field(default=None, max_length=100)  # "Giám đốc", "Chủ tịch"
     active: bool = True
     created_at: datetime | None = _created()
     updated_at: datetime | None = None
@@ -127,7 +128,7 @@ class Invite(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
-    agency_id: int = Field(foreign_key="agency.id")
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")  # None: coordinator/viewer
     role: str = Field(default=Role.FOCAL_POINT, max_length=20)
     created_by: int = Field(sa_type=BigInteger)
     expires_at: datetime
