@@ -1,0 +1,1 @@
+"""Sample agency registries shipped with the bot (read via importlib.resources)."""
