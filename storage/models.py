@@ -51,6 +51,7 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # given up (chat gone); kept with the error for the admins
     UNKNOWN = "unknown"  # left 'sending' by a crash: reported, never resent blindly
+    CANCELLED = "cancelled"  # the task was closed or its deadline moved before sending
 
 
 class ExtensionState(StrEnum):
@@ -259,6 +260,48 @@ class ReminderOutbox(SQLModel, table=True):
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     telegram_message_id: int | None = None
     error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime | None = _created()
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """One reminder to one chat: the unit that is claimed, sent and recorded.
+
+    A reminder (ReminderOutbox, unique per task/kind/day) may go to several
+    chats: an escalation to the coordination group and to the agency head, a
+    reminder to each focal point in private. Each chat gets its own row, so a
+    failure in one chat neither blocks nor repeats another. The rows of one
+    chat claimed in one sweep go out as one message (split only past
+    Telegram's limits), and each row records that message's id, which is how
+    a reply to the reminder finds its tasks. `telegram_chat_id` 0 records a
+    reminder that had nowhere to go (no group, no focal point).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "telegram_chat_id", name="uq_delivery_outbox_chat"),
+        Index("ix_delivery_state_next_attempt", "state", "next_attempt_at"),
+        Index("ix_delivery_chat_message", "telegram_chat_id", "telegram_message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    outbox_id: int = Field(foreign_key="reminderoutbox.id")
+    task_id: int = Field(foreign_key="task.id", index=True)
+    telegram_chat_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=20)
+    day: date
+    deadline: date | None = None  # the effective deadline the reminder was planned for
+    working_days: int = 0
+    send_at: datetime
+    late: bool = False
+    state: str = Field(default=OutboxState.PENDING, max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    sent_at: datetime | None = None
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    error: str | None = Field(default=None, sa_type=Text)
+    reported_at: datetime | None = None
     created_at: datetime | None = _created()
 
 
