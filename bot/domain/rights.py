@@ -10,6 +10,7 @@ generated from `RULES` so the two never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,6 +25,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     JOIN = "join"
     LEAVE = "leave"
+    CREATE_WORKSPACE = "create_workspace"
     SETUP_CHAT = "setup_chat"
     MANAGE_AGENCIES = "manage_agencies"
     INVITE = "invite"
@@ -41,7 +43,8 @@ class Action(StrEnum):
 # Actions a focal point may take only on their own agency's tasks.
 AGENCY_SCOPED = frozenset({Action.UPDATE_TASK, Action.REQUEST_EXTENSION, Action.VIEW_OWN_AGENCY})
 
-_COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE}
+# A coordinator runs one workspace; creating another coordinating unit is the admins'.
+_COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE, Action.CREATE_WORKSPACE}
 
 RULES: dict[Role | None, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
@@ -85,3 +88,58 @@ def may(
     if actor.role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
         return agency_id is not None and agency_id == actor.agency_id
     return True
+
+
+# Columns of the generated rights table, in the order readers expect.
+TABLE_ROLES: tuple[Role | None, ...] = (
+    Role.ADMIN,
+    Role.COORDINATOR,
+    Role.FOCAL_POINT,
+    Role.VIEWER,
+    None,
+)
+
+
+class Grant(StrEnum):
+    """What one role may do with one action, as the rights table shows it."""
+
+    EVERYWHERE = "everywhere"  # admins: every workspace
+    WORKSPACE = "workspace"  # within the actor's own workspace
+    OWN_AGENCY = "own_agency"  # a focal point: their own agency's tasks only
+    NO = "no"
+
+
+def grant(role: Role | None, action: Action) -> Grant:
+    """The table cell for `role` and `action`, read from RULES and `may`'s scoping."""
+    if action not in RULES[role]:
+        return Grant.NO
+    if role is Role.ADMIN:
+        return Grant.EVERYWHERE
+    if role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
+        return Grant.OWN_AGENCY
+    return Grant.WORKSPACE
+
+
+def rights_table_markdown(label: Callable[[str, str], str]) -> str:
+    """docs/RIGHTS.md, generated from RULES so the document cannot drift.
+
+    `label(lang, key)` names roles ("role.<value>", "role.stranger"), actions
+    ("action.<value>"), grants ("grant.<value>") and the headings; the caller
+    passes the texts catalog, which keeps this module free of I/O and imports.
+    """
+    sections: list[str] = [label("vi", "title"), "", label("vi", "intro"), ""]
+    for lang in ("vi", "en"):
+        roles = [label(lang, f"role.{role.value if role else 'stranger'}") for role in TABLE_ROLES]
+        sections.append(f"## {label(lang, 'heading')}")
+        sections.append("")
+        sections.append("| " + " | ".join([label(lang, "action"), *roles]) + " |")
+        sections.append("|" + " --- |" * (len(roles) + 1))
+        for action in Action:
+            cells = [label(lang, f"grant.{grant(role, action).value}") for role in TABLE_ROLES]
+            sections.append(
+                "| " + " | ".join([label(lang, f"action.{action.value}"), *cells]) + " |"
+            )
+        sections.append("")
+        sections.append(label(lang, "notes"))
+        sections.append("")
+    return "\n".join(sections).rstrip() + "\n"
