@@ -504,6 +504,12 @@ def test_match_all_and_distinct_codes_keep_order() -> None:
     assert matched_codes(matches) == ["STP", "SNV"]
 
 
+def test_distinct_codes_can_leave_out_unconfirmed_spellings() -> None:
+    matches = match_all(["Sở Tài chánh", "Sở Nội vụ"], qn2024())
+    assert matched_codes(matches) == ["STC", "SNV"]
+    assert matched_codes(matches, include_fuzzy=False) == ["SNV"]
+
+
 def test_empty_text_is_unmatched() -> None:
     match = match_assignee("  ;  ", qn2024())
     assert (match.status, match.note) == (S.UNMATCHED, MatchNote.EMPTY)

@@ -96,6 +96,12 @@ _CONNECTORS: tuple[Words, ...] = (
 )
 
 
+@lru_cache(maxsize=65536)
+def folded(text: str) -> str:
+    """`fold`, cached: registries fold the same words and keys over and over."""
+    return fold(text)
+
+
 def clean(text: str) -> str:
     """NFC with modern tone marks, minus list markers and a trailing "(b/c)"."""
     text = modern_tone_placement(nfc(text)).strip()
@@ -118,7 +124,7 @@ def expand(words: Words) -> Words:
     for word in lower_words(words):
         if word in SKIP_WORDS:
             continue
-        out.extend(EXPANSIONS.get(fold(word), (word,)))
+        out.extend(EXPANSIONS.get(folded(word), (word,)))
     return tuple(out)
 
 
@@ -182,7 +188,7 @@ def _leading_title(words: Words) -> int:
 
 def initials(words: Words) -> str:
     """First letters, folded: "sở kế hoạch đầu tư" -> "skhdt"."""
-    return "".join(fold(w)[0] for w in words if w and w not in SKIP_WORDS)
+    return "".join(folded(w)[0] for w in words if w and w not in SKIP_WORDS)
 
 
 # Words that may stand before an abbreviation: "Sở NV", "Phòng TC-KH", "Chi cục QLĐĐ".
@@ -210,14 +216,14 @@ def abbreviation_key(words: Words) -> str | None:
     every typo whose initials happen to agree would match some agency.
     """
     if len(words) == 1:
-        return fold(words[0]) if len(words[0]) >= 2 else None
+        return folded(words[0]) if len(words[0]) >= 2 else None
     if not any(_is_abbreviation_word(w) for w in words):
         return None
     plain = (w for w in words if not _is_abbreviation_word(w) and w.lower() not in SKIP_WORDS)
-    if any(fold(w) not in _ABBREVIATION_HEADS for w in plain):
+    if any(folded(w) not in _ABBREVIATION_HEADS for w in plain):
         return None
     parts = [
-        fold(w) if _is_abbreviation_word(w) else fold(w)[0]
+        folded(w) if _is_abbreviation_word(w) else folded(w)[0]
         for w in words
         if w.lower() not in SKIP_WORDS
     ]
@@ -287,6 +293,7 @@ def bounded_distance(typed: str, reference: str, limit: int) -> int:
     """
     if abs(len(typed) - len(reference)) > limit:
         return limit + 1
+    typed, reference = _trim_common(typed, reference)
     over = limit + 1
     previous = [j if j <= limit else over for j in range(len(reference) + 1)]
     for i, a in enumerate(typed, 1):
@@ -298,3 +305,16 @@ def bounded_distance(typed: str, reference: str, limit: int) -> int:
             return over
         previous = current
     return min(previous[-1], over)
+
+
+def _trim_common(typed: str, reference: str) -> tuple[str, str]:
+    """Drop the shared prefix and suffix: they cost nothing, and names in one
+    registry share long ones ("ủy ban nhân dân xã ...")."""
+    start = 0
+    shortest = min(len(typed), len(reference))
+    while start < shortest and same_letter(typed[start], reference[start]):
+        start += 1
+    end = 0
+    while end < shortest - start and same_letter(typed[-1 - end], reference[-1 - end]):
+        end += 1
+    return typed[start : len(typed) - end], reference[start : len(reference) - end]

@@ -120,11 +120,16 @@ def match_all(names: Iterable[str], registry: AgencyRegistry) -> list[AssigneeMa
     return [match_assignee(name, registry) for name in names]
 
 
-def matched_codes(matches: Iterable[AssigneeMatch]) -> list[str]:
-    """Distinct codes of all matches, first occurrence first (who gets the task)."""
+def matched_codes(matches: Iterable[AssigneeMatch], *, include_fuzzy: bool = True) -> list[str]:
+    """Distinct codes of all matches, first occurrence first (who gets the task).
+
+    `include_fuzzy=False` leaves out spelling corrections the coordinator has
+    not confirmed yet.
+    """
     seen: dict[str, None] = {}
     for match in matches:
-        seen.update(dict.fromkeys(match.codes))
+        if include_fuzzy or match.status is not MatchStatus.FUZZY:
+            seen.update(dict.fromkeys(match.codes))
     return list(seen)
 
 

@@ -14,7 +14,6 @@ from enum import IntEnum
 
 from bot.domain.agencies import keys
 from bot.domain.agencies.model import AgencyCategory, AgencyRecord
-from bot.domain.text import fold
 
 _MIN_GENERATED_ABBREVIATION = 3
 
@@ -62,9 +61,10 @@ class AgencyRegistry:
             self._records[record.code] = record
         self.territory = territory
         self.place = keys.Place.parse(territory)
-        self._names: dict[str, list[NameEntry]] = defaultdict(list)
+        # Buckets are dicts used as ordered sets: insertion order, O(1) dedupe.
+        self._names: dict[str, dict[NameEntry, None]] = defaultdict(dict)
         self._by_length: dict[int, list[NameEntry]] = defaultdict(list)
-        self._abbreviations: dict[str, list[AbbreviationEntry]] = defaultdict(list)
+        self._abbreviations: dict[str, dict[AbbreviationEntry, None]] = defaultdict(dict)
         for record in self._records.values():
             self._index(record)
 
@@ -97,7 +97,7 @@ class AgencyRegistry:
 
     def names_for(self, key: str) -> list[NameEntry]:
         """Entries whose key `key` spells, diacritics the typist left out allowed."""
-        return [e for e in self._names.get(fold(key), ()) if keys.compatible(key, e.key)]
+        return [e for e in self._names.get(keys.folded(key), ()) if keys.compatible(key, e.key)]
 
     def abbreviations_for(self, key: str) -> list[AbbreviationEntry]:
         return list(self._abbreviations.get(key, ()))
@@ -109,7 +109,7 @@ class AgencyRegistry:
     # -- indexing ----------------------------------------------------------
 
     def _index(self, record: AgencyRecord) -> None:
-        self._add_abbreviation(fold(record.code), record.code, AbbreviationKind.CODE)
+        self._add_abbreviation(keys.folded(record.code), record.code, AbbreviationKind.CODE)
         self._add_name(record.name, record.code, NameKind.NAME)
         for alias in record.aliases:
             if keys.looks_like_abbreviation(alias):
@@ -132,12 +132,11 @@ class AgencyRegistry:
     def _add_name(self, text: str, code: str, kind: NameKind) -> None:
         for words in self._variants(text):
             entry = NameEntry(" ".join(words), code, kind)
-            bucket = self._names[fold(entry.key)]
+            bucket = self._names[keys.folded(entry.key)]
             if entry not in bucket:
-                bucket.append(entry)
+                bucket[entry] = None
                 self._by_length[len(entry.key)].append(entry)
 
     def _add_abbreviation(self, key: str, code: str, kind: AbbreviationKind) -> None:
-        entry = AbbreviationEntry(code, kind)
-        if key and entry not in self._abbreviations[key]:
-            self._abbreviations[key].append(entry)
+        if key:
+            self._abbreviations[key][AbbreviationEntry(code, kind)] = None
