@@ -15,7 +15,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Conflict, InvalidToken
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.sandbox import Sandbox, SandboxClient, SandboxError
@@ -320,3 +320,106 @@ async def test_commands_are_stored_per_scope_and_language(sandbox_bot, sandbox_c
     }
     await sandbox_bot.delete_my_commands(language_code="en")
     assert await sandbox_bot.get_my_commands(language_code="en") == ()
+
+
+async def test_chat_information_and_membership(sandbox_bot, sandbox_client) -> None:
+    owner = await sandbox_client.create_user("Chủ", "chu_nhom")
+    deputy = await sandbox_client.create_user("Phó", "pho_nhom")
+    chat = await sandbox_client.create_chat(
+        "supergroup",
+        "Điều phối Sở Nội vụ",
+        members=[owner["id"], deputy["id"]],
+        admins=[deputy["id"]],
+    )
+    await sandbox_client.add_bot(chat["id"], owner["id"], as_admin=True)
+    full = await sandbox_bot.get_chat(chat["id"])
+    assert (full.type, full.title) == ("supergroup", "Điều phối Sở Nội vụ")
+    members = {
+        uid: (await sandbox_bot.get_chat_member(chat["id"], uid)).status
+        for uid in (owner["id"], deputy["id"], sandbox_bot.id)
+    }
+    assert members == {
+        owner["id"]: "creator",
+        deputy["id"]: "administrator",
+        123456: "administrator",
+    }
+    admins = await sandbox_bot.get_chat_administrators(chat["id"])
+    assert {a.user.id for a in admins} == {owner["id"], deputy["id"], 123456}
+    assert await sandbox_bot.get_chat_member_count(chat["id"]) == 3
+    assert await sandbox_bot.send_chat_action(chat["id"], "typing")
+    stranger = await sandbox_client.create_user("Khách")
+    joined = await sandbox_client.add_member(chat["id"], stranger["id"], by_user=owner["id"])
+    assert joined["new_chat_members"][0]["id"] == stranger["id"] and joined["delivered"]
+    assert await sandbox_bot.leave_chat(chat["id"])
+    with pytest.raises(Forbidden, match=r"(?i)not a member"):
+        await sandbox_bot.send_message(chat["id"], "sau khi rời nhóm")
+
+
+async def test_replies_carry_the_replied_message(sandbox_bot, sandbox_client) -> None:
+    user_id, group_id = await _group(sandbox_client)
+    reminder = await sandbox_bot.send_message(group_id, "Nhắc: hạn 20/5")
+    await sandbox_client.send_message(group_id, user_id, "đang thực hiện 60%", reminder.message_id)
+    updates = await sandbox_bot.get_updates(timeout=0)
+    reply = [u.message for u in updates if u.message and u.message.text][-1]
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.message_id == reminder.message_id
+    assert reply.reply_to_message.from_user.id == sandbox_bot.id
+    answer = await sandbox_bot.send_message(
+        group_id, "Đã ghi nhận", reply_to_message_id=reply.message_id
+    )
+    assert answer.reply_to_message.text == "đang thực hiện 60%"
+    with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
+        await sandbox_bot.send_message(group_id, "x", reply_to_message_id=9999)
+    loose = await sandbox_bot.send_message(
+        group_id, "x", reply_to_message_id=9999, allow_sending_without_reply=True
+    )
+    assert loose.reply_to_message is None
+
+
+async def test_a_callback_query_can_be_answered_once(sandbox_bot, sandbox_client) -> None:
+    user_id, group_id = await _group(sandbox_client)
+    sent = await sandbox_bot.send_message(group_id, "Chọn", reply_markup=BUTTONS)
+    query_id = await sandbox_client.press_button(group_id, sent.message_id, user_id, "extend:1")
+    updates = await sandbox_bot.get_updates(timeout=0)
+    query = next(u.callback_query for u in updates if u.callback_query)
+    assert (query.id, query.data, query.from_user.id) == (query_id, "extend:1", user_id)
+    assert query.message.reply_markup == BUTTONS
+    assert await query.answer()
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await query.answer()
+
+
+async def test_reset_forgets_the_world_but_ids_keep_growing(sandbox_bot, sandbox_client) -> None:
+    user = await sandbox_client.create_user("Một")
+    await sandbox_client.send_message(user["id"], user["id"], "trước")
+    before = await sandbox_bot.get_updates(timeout=0)
+    await sandbox_client.set_faults(failure_rate=1.0)
+    await sandbox_client.reset()
+    assert (await sandbox_client.stats())["total_sends"] == 0
+    with pytest.raises(SandboxError, match=r"unknown user"):
+        await sandbox_client.send_message(user["id"], user["id"], "sau")
+    again = await sandbox_client.create_user("Hai")
+    assert again["id"] > user["id"]
+    await sandbox_client.send_message(again["id"], again["id"], "sau")
+    after = await sandbox_bot.get_updates(offset=before[-1].update_id + 1, timeout=0)
+    assert [u.message.text for u in after] == ["sau"]
+
+
+async def test_raw_json_and_form_bodies_get_bot_api_shaped_answers(sandbox, sandbox_client) -> None:
+    _, group_id = await _group(sandbox_client)
+    url = f"{sandbox.api_url}{sandbox.token}/sendMessage"
+    async with httpx.AsyncClient() as http:
+        as_json = await http.post(url, json={"chat_id": group_id, "text": "json"})
+        as_form = await http.post(url, data={"chat_id": str(group_id), "text": "form"})
+        missing = await http.post(url, json={"chat_id": -1, "text": "x"})
+        migrated_id = await sandbox_client.migrate_to_supergroup(group_id)
+        migrated = await http.post(url, json={"chat_id": group_id, "text": "x"})
+    assert as_json.json()["result"]["text"] == "json"
+    assert as_form.json()["result"]["chat"]["id"] == group_id
+    assert missing.status_code == 400
+    assert missing.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: chat not found",
+    }
+    assert migrated.json()["parameters"] == {"migrate_to_chat_id": migrated_id}
