@@ -47,7 +47,16 @@ class SandboxClient:
 
     async def call(self, operation: str, **kwargs: Any) -> Any:
         """Run one test-API operation; raises ``SandboxError`` when it is refused."""
-        response = await self._http.post(f"{self.url}/sandbox/{operation}", json=kwargs)
+        # Waiting operations hold the request open on the server for up to ``timeout``.
+        wait = kwargs.get("timeout")
+        read_timeout = self._http.timeout.read
+        if isinstance(wait, int | float) and read_timeout is not None:
+            read_timeout = max(read_timeout, float(wait) + 5.0)
+        response = await self._http.post(
+            f"{self.url}/sandbox/{operation}",
+            json=kwargs,
+            timeout=httpx.Timeout(self._http.timeout.connect, read=read_timeout),
+        )
         try:
             body = response.json()
         except ValueError:
