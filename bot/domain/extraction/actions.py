@@ -17,6 +17,7 @@ _PARENS = re.compile(r"\s*\((?!qua\s)[^()]{0,300}\)")
 _LEADING = re.compile(
     r"^(?:căn\s+cứ\s[^,;]{0,160},\s*|trên\s+cơ\s+sở\s+đó,\s*|tiến\s+hành\s+)+", re.IGNORECASE
 )
+_DANGLING = re.compile(r"[,;]?\s*(?:hoàn\s+thành|xong|thời\s+hạn|thời\s+gian)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])|\./\.")
 
 
@@ -29,6 +30,7 @@ def summarize(text: str, drop: list[tuple[int, int]]) -> str:
     text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,;:.-")
     text = _LEADING.sub("", text)
     first = _SENTENCE_END.split(text, maxsplit=1)[0].strip(" ,;:.")
+    first = _DANGLING.sub("", first)
     return _capitalise(_shorten(first))
 
 

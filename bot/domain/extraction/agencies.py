@@ -14,7 +14,7 @@ import re
 # is an agency, "sở, ban, ngành" is the lower-case group phrase.
 HEAD = (
     r"(?:UBND|HĐND|MTTQ|Ủy\s+ban|Hội\s+đồng|Sở|Phòng|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|"
-    r"Bộ|Thanh\s+tra|Cục|Chi\s+cục|Trung\s+tâm|Đài|Báo|Kho\s+bạc|Bảo\s+hiểm|Ngân\s+hàng|"
+    r"Bộ|Thanh\s+tra|Cục|Chi\s+cục|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc|Bảo\s+hiểm|Ngân\s+hàng|"
     r"Liên\s+đoàn|Liên\s+minh|Hội|Đoàn|Tỉnh\s+đoàn|Trường|Bệnh\s+viện|Viện|Tòa\s+án|"
     r"Tổng\s+cục|Chính\s+phủ|Thủ\s+tướng|Tỉnh\s+ủy|Huyện\s+ủy|Thành\s+ủy|Đảng\s+ủy|Quỹ|"
     r"Đội|Hạt|Thường\s+trực|Cảng\s+vụ|Cơ\s+quan)(?![\w])"
@@ -136,60 +136,52 @@ def parties(phrase: str) -> list[str]:
     return result
 
 
-_LOWER_WORDS = {"và", "các", "của"}
-_KEEP_UPPER = re.compile(r"^(?:UBND|HĐND|MTTQ|CCHC|ĐBQH|KT-XH|KTXH|TP\.?|CNTT|[A-ZĐ]{2,5})$")
+_KEEP_UPPER = {"UBND", "HĐND", "MTTQ", "CCHC", "ĐBQH", "KT-XH", "KTXH", "CNTT", "TP.", "VP"}
 _NAME_EXCEPTIONS = {"công thương": "Công Thương", "ủy ban nhân dân": "Ủy ban nhân dân"}
-_ORG_HEADS = (
-    "VĂN PHÒNG",
-    "CHI CỤC",
-    "TRUNG TÂM",
-    "BAN QUẢN LÝ",
-    "BỘ CHỈ HUY",
-    "CÔNG AN",
-    "THANH TRA",
-    "SỞ",
-    "PHÒNG",
-    "BAN",
-    "CỤC",
-    "BỘ",
-)
+# Head nouns in their written case, longest first.
+ORG_HEADS = {
+    "BAN QUẢN LÝ": "Ban Quản lý",
+    "BAN CHỈ ĐẠO": "Ban Chỉ đạo",
+    "BỘ CHỈ HUY": "Bộ Chỉ huy",
+    "VĂN PHÒNG": "Văn phòng",
+    "CHI CỤC": "Chi cục",
+    "TRUNG TÂM": "Trung tâm",
+    "CÔNG AN": "Công an",
+    "THANH TRA": "Thanh tra",
+    "SỞ": "Sở",
+    "PHÒNG": "Phòng",
+    "BAN": "Ban",
+    "CỤC": "Cục",
+    "BỘ": "Bộ",
+}
+_AFTER_HEAD_LOWER = {"các", "tỉnh", "huyện", "xã", "thành", "phường", "quận", "thị", "đặc"}
 
 
 def title_case_agency(upper: str) -> str:
     """ "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" -> "Sở Tài nguyên và Môi trường".
 
-    Vietnamese capitalises the head noun and the first word of each name
-    element (after "và", ",", " - "); acronyms stay as they are.
+    Vietnamese writes the head noun in its own case ("Sở", "Ban Quản lý") and
+    capitalises the first word of each name element (after the head, "và",
+    ",", " - "); unit words ("tỉnh", "huyện") and acronyms keep their case.
     """
     words = upper.split()
-    head_len = next(
-        (len(h.split()) for h in _ORG_HEADS if upper.startswith(h + " ") or upper == h), 1
-    )
-    out: list[str] = []
+    head = next((h for h in ORG_HEADS if upper == h or upper.startswith(h + " ")), None)
+    out = ORG_HEADS[head].split() if head else []
     capitalise_next = True
-    for index, word in enumerate(words):
-        if _KEEP_UPPER.match(word) and not _is_vietnamese_word(word):
+    for index, word in enumerate(words[len(out) :]):
+        lower = word.lower()
+        unit_word = index == 0 and lower.strip(",") in _AFTER_HEAD_LOWER
+        if word in _KEEP_UPPER:
             out.append(word)
-        elif index < head_len or capitalise_next:
+        elif capitalise_next and not unit_word:
             out.append(word.capitalize())
-        elif word.lower() in _LOWER_WORDS:
-            out.append(word.lower())
         else:
-            out.append(word.lower())
-        capitalise_next = index < head_len or word.lower() == "và" or word in ("-",)
-        capitalise_next = capitalise_next or word.endswith(",")
+            out.append(lower)
+        capitalise_next = lower in ("và", "-") or word.endswith(",")
     text = " ".join(out)
-    for lower, proper in _NAME_EXCEPTIONS.items():
-        text = re.sub(re.escape(lower), proper, text, flags=re.IGNORECASE)
+    for lower_name, proper in _NAME_EXCEPTIONS.items():
+        text = re.sub(re.escape(lower_name), proper, text, flags=re.IGNORECASE)
     return text
-
-
-def _is_vietnamese_word(word: str) -> bool:
-    """Short all-capital words that are words, not acronyms ("SỞ", "VỤ", "XÃ")."""
-    return any(
-        ch in "AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
-        for ch in word
-    ) and word not in ("UBND", "HĐND", "MTTQ", "CCHC", "ĐBQH")
 
 
 def title_case_place(upper: str) -> str:

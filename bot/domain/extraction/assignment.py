@@ -30,11 +30,18 @@ _VERBS = (
     r"nghiêm\s+túc|quan\s+tâm|đẩy\s+mạnh|duy\s+trì|sửa\s+đổi|bổ\sung|cử|theo|trong\s+phạm\s+vi|"
     r"để|nhằm|đã|đang|vừa|sớm|phân\s+công|tiến\s+hành|kiện\s+toàn|rà|vận\s+hành|"
     r"thực\s+thi|chấn\s+chỉnh|kiểm\s+soát|quản\s+lý|thu\s+thập|tiếp\s+nhận|số\s+hóa|"
-    r"ứng\s+dụng|điều\s+chỉnh|chuyển|lựa\s+chọn|dự\s+thảo|soạn\s+thảo|giám\s+sát"
+    r"ứng\s+dụng|điều\s+chỉnh|chuyển|lựa\s+chọn|dự\s+thảo|soạn\s+thảo|giám\s+sát|"
+    r"phê\s+duyệt|công\s+bố|quy\s+định|thông\s+báo|giao|tiếp\s+thu|hoàn\s+chỉnh|góp\s+ý|"
+    r"cân\s+đối|bảo\s+đảm|đảm\s+bảo|hỗ\s+trợ|sắp\s+xếp|chuẩn\s+hóa|đăng\s+ký|nộp|"
+    r"niêm\s+yết|kiểm\s+kê|sửa\s+chữa|diễn\s+tập|làm\s+rõ|xác\s+minh|tổng\s+kết|sơ\s+kết|"
+    r"phát\s+động|vận\s+động|huy\s+động|kết\s+nối|đồng\s+bộ|tích\s+hợp|lưu\s+trữ|"
+    r"bàn\s+giao|phấn\s+đấu|ưu\s+tiên|đề\s+nghị|yêu\s+cầu|có\s+ý\s+kiến|về|tại|"
+    r"mời|dự|tham\s+gia|tham\s+dự|bổ\s+sung|thay\s+thế|rút|tạm\s+dừng|dừng|chấm\s+dứt"
 )
 _ROLE_STOP = re.compile(rf",?\s+(?={_ROLE_WORDS}(?!\w))")
 _VERB_STOP = re.compile(rf"(?<!,)\s+(?=(?:{_VERBS})(?!\w))")
 _HARD_STOP = re.compile(r"\s*[;.(]|\s*:")
+_PARTY_AFTER_SEMICOLON = re.compile(r";\s*(?=(?:UBND|Ủy\s+ban|Sở|Phòng|Ban|Công\s+an|[Cc]ác\s))")
 _LIST_COLON = re.compile(
     r"(?:UBND|Ủy\s+ban\s+nhân\s+dân)?\s*[Cc]ác\s+(?:sở|phòng|ban|cục|chi\s+cục|trung\s+tâm|đơn\s+vị|"
     r"cơ\s+quan|huyện|xã|phường|thị\s+xã|thành\s+phố|quận|thị\s+trấn|đặc\s+khu)\s*$",
@@ -102,13 +109,22 @@ def parse_assignment(text: str) -> Assignment | None:
 
 def _party_start(text: str) -> tuple[int | None, bool]:
     """Where the agency phrase begins, and whether a "Giao/Yêu cầu" introduced it."""
-    for match in _MARKER.finditer(text[:160]):
+    for match in _MARKER.finditer(text[:400]):
         prefix = text[: match.start()].strip(" ,")
-        if (not prefix or _ISSUER_PREFIX.match(prefix)) and starts_with_party(text[match.end() :]):
+        if _speaker(prefix) and starts_with_party(text[match.end() :]):
             return match.end(), True
     if starts_with_party(text):
         return 0, False
     return None, False
+
+
+def _speaker(prefix: str) -> bool:
+    """Who gives the order before "giao/yêu cầu/đề nghị": nothing, the issuer, or a
+    preamble clause ending in an agency ("Thực hiện Kế hoạch ..., Phòng Nội vụ")."""
+    if not prefix or _ISSUER_PREFIX.match(prefix):
+        return True
+    last = prefix.rsplit(",", 1)[-1].strip()
+    return "," in prefix and len(last.split()) <= 8 and starts_with_party(last)
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -120,6 +136,8 @@ def _phrase_end(text: str, start: int) -> int:
             ends.append(match.start())
     for match in _HARD_STOP.finditer(text, start):
         if match.group(0).strip() == ":" and _LIST_COLON.search(text[start : match.start()]):
+            continue
+        if _PARTY_AFTER_SEMICOLON.match(text, match.start() + len(match.group(0)) - 1):
             continue
         ends.append(match.start())
         break

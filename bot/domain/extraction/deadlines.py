@@ -86,9 +86,9 @@ _RECUR_DAY_MONTH_YEARLY = re.compile(
     _I,
 )
 _RECUR_PLAIN = re.compile(
-    r"(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?P<per>tháng|quý)(?!\s+(?:trước|sau))"
+    r"(?:định\s+kỳ\s+)?(?:0?6|sáu)\s+tháng\s+(?:một|01|1)\s+lần"
+    r"|(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?P<per>tháng|quý)"
     r"|định\s+kỳ\s+(?:(?:hằng|hàng|mỗi)\s+)?(?P<per2>0?6\s+tháng|sáu\s+tháng|nửa\s+năm|năm)"
-    r"|(?:định\s+kỳ\s+)?(?:0?6|sáu)\s+tháng\s+(?:một|01|1)\s+lần"
     r"|(?<=báo cáo )(?:hằng|hàng)\s+năm",
     _I,
 )

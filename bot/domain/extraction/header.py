@@ -11,16 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.extraction.agencies import title_case_agency, title_case_place
+from bot.domain.extraction.agencies import ORG_HEADS, title_case_agency, title_case_place
 from bot.domain.extraction.dates import make_date
 
-SYMBOL = r"[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐ0-9&]+)*"
+SYMBOL = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-ZĐ0-9&][A-Za-zĐđ0-9&]*(?:\.[A-Za-zĐđ0-9]+)*)*"
 _NUMBER_LINE = re.compile(
     rf"Số\s*:\s*(?P<digits>\d{{1,6}})?\s*(?P<year>/\s*\d{{4}}\s*)?/\s*(?P<symbol>{SYMBOL})",
     re.IGNORECASE,
 )
 _DATE_LINE = re.compile(
-    r"(?:(?P<place>[^\W\d][^\n,:]{0,40}?)\s*,\s*)?ngày\s*(?P<day>\d{1,2})?\s*tháng\s*"
+    r"(?:(?P<place>[^\W\d](?:[^\n,:\s]|\s(?!\s\s)){0,40}?)\s*,\s*)?ngày\s*(?P<day>\d{1,2})?\s*tháng\s*"
     r"(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})",
     re.IGNORECASE,
 )
@@ -31,13 +31,8 @@ _MOTTO = re.compile(
 _RULE = re.compile(r"^[\s\-_=.*]*$")
 _SUBJECT_START = re.compile(r"^\s*(?:V/v|Về\s+việc)\s*:?\s*", re.IGNORECASE)
 _UNIT = r"TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN|ĐẶC\s+KHU"
-_DEPARTMENT = (
-    r"SỞ|PHÒNG|BAN|VĂN\s+PHÒNG|THANH\s+TRA|TRUNG\s+TÂM|CHI\s+CỤC|CỤC|BỘ\s+CHỈ\s+HUY|CÔNG\s+AN"
-)
-_COMMITTEE = re.compile(
-    rf"^(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN)\s+(?P<unit>{_UNIT})\s+(?P<name>.+?)"
-    rf"(?:\s+(?P<dept>(?:{_DEPARTMENT})\b.*))?$"
-)
+_COMMITTEE = re.compile(rf"^(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN)\s+(?P<unit>{_UNIT})\s+(?P<rest>.+)$")
+_HEAD_WORD = re.compile("|".join(rf"(?<!\S){re.escape(head)}(?!\S)" for head in ORG_HEADS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +96,9 @@ def _clean_place(raw: str | None) -> str | None:
     if not raw:
         return None
     place = _MOTTO.sub("", raw).strip(" -")
+    city = re.search(r"(?:Thành\s+phố|Thị\s+xã|Thị\s+trấn|TP\.)\s+[A-ZĐÀ-Ỹ].*$", place)
+    if city:
+        return re.sub(r"\s+", " ", city.group(0))
     words = place.split()
     # PDF lines can put other header text before the place: keep its capitalised tail.
     tail: list[str] = []
@@ -141,16 +139,32 @@ def expand_issuer(upper: str) -> str:
     if not match:
         return title_case_agency(upper)
     unit = re.sub(r"\s+", " ", match.group("unit")).lower()
-    name = title_case_place(match.group("name"))
-    if unit == "thành phố" and name == "Hồ Chí Minh":
+    name, dept = _split_department(match.group("rest"))
+    place_name = title_case_place(name)
+    if unit == "thành phố" and place_name == "Hồ Chí Minh":
         unit = "Thành phố"
-    place = f"{unit} {name}"
-    dept = match.group("dept")
-    if not dept:
+    place = f"{unit} {place_name}"
+    if dept is None:
         return f"Ủy ban nhân dân {place}"
-    if dept.strip() == "VĂN PHÒNG":
+    if dept == "VĂN PHÒNG":
         return f"Văn phòng Ủy ban nhân dân {place}"
-    return f"{title_case_agency(dept)} {place}"
+    agency = title_case_agency(dept)
+    if agency.endswith(f" {unit}"):  # "CÔNG AN TỈNH" under "UBND TỈNH NGHỆ AN"
+        return f"{agency} {place_name}"
+    return f"{agency} {place}"
+
+
+def _split_department(rest: str) -> tuple[str, str | None]:
+    """ "HẢI PHÒNG SỞ NỘI VỤ" -> ("HẢI PHÒNG", "SỞ NỘI VỤ"): the last head that names something."""
+    for match in reversed(list(_HEAD_WORD.finditer(rest))):
+        name, dept = rest[: match.start()].strip(), rest[match.start() :].strip()
+        if not name:
+            continue
+        if name.endswith(("VĂN", "CHI", "ỦY", "QUẢN LÝ")):
+            continue  # "VĂN PHÒNG", "CHI CỤC": the head started one word earlier
+        if dept == "VĂN PHÒNG" or " " in dept:
+            return name, dept
+    return rest, None
 
 
 def _is_upper(text: str) -> bool:

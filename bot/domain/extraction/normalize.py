@@ -40,26 +40,32 @@ def clean_text(text: str) -> str:
     """Canonical characters and no Markdown, line structure kept."""
     text = modern_tone_placement(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = _INVISIBLE.sub("", _DASHES.sub("-", _HTML_BREAK.sub("\n", text)))
+    text = _INVISIBLE.sub("", _DASHES.sub("-", text))
     text = text.replace("\t", "   ").replace("&nbsp;", " ")
     lines: list[str] = []
     for line in text.split("\n"):
-        lines.extend(_clean_line(line))
+        for cell in _table_cells(line):
+            for part in _HTML_BREAK.split(cell):
+                lines.extend(_clean_line(part))
     return "\n".join(lines)
 
 
-def _clean_line(line: str) -> list[str]:
-    """One source line without Markdown; a table row becomes one line per cell."""
-    if _TABLE_RULE.match(line) and "-" in line:
+def _table_cells(line: str) -> list[str]:
+    """A Markdown table row becomes its cells, left to right; a rule row disappears."""
+    if not line.lstrip().startswith("|"):
+        return [line]
+    if _TABLE_RULE.match(line):
         return []
+    return [cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip()]
+
+
+def _clean_line(line: str) -> list[str]:
+    """One source line without Markdown emphasis, headings and escapes."""
     line = _HEADING.sub("", line)
     line = _STAR_BULLET.sub(r"\1- ", line)
     line = line.replace("**", "").replace("*", "")
     line = _EMPHASIS_UNDERSCORE.sub("", line)
     line = _ESCAPED.sub(r"\1", line)
-    if line.lstrip().startswith("|"):
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        return [cell for cell in cells if cell]
     return [line.rstrip()]
 
 

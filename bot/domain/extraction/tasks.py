@@ -39,7 +39,7 @@ _URGING = re.compile(
 _STANDALONE = re.compile(r"(?:^|[.;]\s+)(?:Thời\s+hạn|Thời\s+gian|Hạn)\b[^.;]*$", re.IGNORECASE)
 _QUA = re.compile(r"\(\s*qua\s+([^()]{3,80})\)", re.IGNORECASE)
 _SEND_TO = re.compile(
-    r"(?:gửi|báo\s+cáo[^.;()]{0,80}?)\s+(?:về\s+|cho\s+|đến\s+)?(?=\S)", re.IGNORECASE
+    r"(?:gửi\s+(?:về\s+|cho\s+|đến\s+)?|báo\s+cáo[^.;()]{0,80}?\s+về\s+)(?=\S)", re.IGNORECASE
 )
 _REPORT_END = re.compile(
     r"\s*[,;.(:]|\s+(?:để|trước|chậm|trong|theo|trên|tổng\s+hợp|xem\s+xét|kết\s+quả|"
@@ -118,7 +118,7 @@ def _node_drafts(
     own = parse_assignment(node.text)
     if flat and node.rank == 0 and not _flat_task(own, node, doc):
         own = None
-    if node.children and _introduces(node, own):
+    if node.children and (own is None or _introduces(node, own)):
         return _children_drafts(node, ctx, own, doc, warnings)
     text = node.full_text()
     timings = find_timings(text, doc) or ctx.timings
@@ -204,10 +204,14 @@ def _merge_steps(drafts: list[Draft], node: Node) -> list[Draft]:
             action_start=0,
             timings=[],  # the merged text is re-read below, so spans stay right
             anaphoric=first.anaphoric,
-            action="; ".join(step.rstrip(".") for step in steps),
+            action="; ".join(_lower_first(s) if i else s for i, s in enumerate(steps)),
             deadline_from=last,
         )
     ]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _drops(draft: Draft) -> list[tuple[int, int]]:
