@@ -1,0 +1,907 @@
+"""Reminders: planned from the policy, written to the outbox, delivered once.
+
+DESIGN.md "Reminders: the database is the source of truth". The JobQueue only
+says "look now"; what is due, what was sent and what is in doubt lives in
+the database, so a restart, a crash or a second process changes nothing.
+
+One sweep (`sweep`, every minute and once at start-up) does three things:
+
+1. Recover: deliveries left 'sending' by a dead process (or hung past
+   `stale_after`) become 'unknown'. They are reported to the admins, never
+   resent: the process may have died after Telegram accepted the message.
+2. Plan (`plan_due`): open tasks whose `next_reminder_at` has come (the
+   partial index makes this cost the number of due tasks, not of all tasks)
+   get `due(...)` since their `reminders_checked_at`: the latest reminder in
+   that window (marked late when past the policy's grace, so a bot that was
+   down sends one late reminder, not a backlog) plus an escalation. Each is
+   inserted into the outbox under its unique (task, kind, day) key with ON
+   CONFLICT DO NOTHING, with one delivery row per target chat; then the
+   task's next reminder moves on. All in one transaction per batch.
+3. Deliver (`deliver`): per chat, claim its pending deliveries atomically
+   (a conditional UPDATE; on PostgreSQL with SKIP LOCKED), send ONE message
+   listing them (split only past Telegram's limits), and record the message
+   id on every delivery. A claim is taken just before the chat's send, so a
+   crash leaves only the chats then in flight in doubt.
+
+Failures while sending (see `SendFailure`): flood control and server errors
+are retried later with backoff and a bounded number of attempts; a chat the
+bot was removed from fails at once (`bot.services.chats.bot_removed`); a
+migrated group is moved (`chats.migrate_chat`) and sent to its new id once; a
+dropped connection after the request went out is 'unknown' (the message may
+have arrived; HTTP cannot tell), reported rather than repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.reminder_policy import ReminderKind, ReminderPolicy, due, next_reminder
+from bot.runtime import Runtime
+from bot.services import chats as chat_service
+from bot.services.reminder_messages import (
+    MAX_TASKS_PER_MESSAGE,
+    AgencyInfo,
+    Mention,
+    MessagePart,
+    ProblemLine,
+    TaskLine,
+    render_problems,
+    render_reminder,
+)
+from bot.settings import Settings
+from bot.texts import t
+from storage.models import (
+    Agency,
+    Chat,
+    ChatPurpose,
+    Member,
+    OutboxState,
+    ReminderDelivery,
+    Task,
+    TaskState,
+)
+from storage.repositories import reminders as repo
+
+log = logging.getLogger("nhacviec.reminders")
+
+NO_CHAT = 0  # delivery "chat" of a reminder that had nowhere to go (reported, never sent)
+
+
+# ---------------------------------------------------------------- process identity
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    """Who claimed a delivery: host, process id, and a token per start.
+
+    The token tells a restarted process from its previous life even when
+    the operating system gives it the same pid (pid 1 in a container).
+    """
+
+    host: str
+    pid: int
+    token: str
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}:{self.token}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Claimant | None:
+        if not text:
+            return None
+        host, _, rest = text.rpartition(":")
+        host, _, pid = host.rpartition(":")
+        if not host or not pid.isdigit():
+            return None
+        return cls(host, int(pid), rest)
+
+    @classmethod
+    def new(cls) -> Claimant:
+        return cls(socket.gethostname()[:50] or "host", os.getpid(), secrets.token_hex(4))
+
+
+THIS_PROCESS = Claimant.new()
+
+
+def claimant_is_dead(claimant: Claimant | None, me: Claimant = THIS_PROCESS) -> bool:
+    """True only when we can tell: same host, and the pid is gone or was ours before.
+
+    A claim from another host is never judged here; only its age
+    (`stale_after`) retires it, since that process may be alive.
+    """
+    if claimant is None or claimant.host != me.host:
+        return False
+    if claimant.pid == me.pid:
+        return claimant.token != me.token
+    try:
+        os.kill(claimant.pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
+
+
+# ---------------------------------------------------------------- policy and planning
+
+
+def policy_for(settings: Settings) -> ReminderPolicy:
+    """The reminder policy from REMINDER_DAYS, REMINDER_TIME, ESCALATE_AFTER_DAYS, BOT_TIMEZONE."""
+    return ReminderPolicy(
+        days_before=tuple(settings.REMINDER_DAYS),
+        send_time=settings.reminder_time,
+        escalate_after=settings.ESCALATE_AFTER_DAYS,
+        timezone=settings.timezone,
+    )
+
+
+def schedule_task(task: Task, runtime: Runtime) -> datetime | None:
+    """Plan `task`'s next reminder from now on (the caller saves the task).
+
+    For intake, status changes and extensions: a closed task or one without
+    an effective deadline gets none; an open one gets the first reminder
+    strictly after now, and `reminders_checked_at` becomes now, so reminders
+    that fell due before this change (under an old deadline, or while the
+    task was closed) are not sent late: the person just acted on the task.
+    """
+    now = runtime.now()
+    if task.state != TaskState.OPEN or task.effective_deadline is None:
+        task.next_reminder_at = None
+        return None
+    policy = policy_for(runtime.settings)
+    upcoming = next_reminder(task.effective_deadline, policy, runtime.calendar, after=now)
+    task.reminders_checked_at = now
+    task.next_reminder_at = _utc(upcoming.send_at)
+    return task.next_reminder_at
+
+
+async def cancel_pending(session: AsyncSession, task_id: int) -> int:
+    """Withdraw a task's reminders not yet sent (done, cancelled, deadline moved).
+
+    Runs in the caller's transaction. Deliveries already being sent cannot
+    be stopped; the sender also re-checks each task just before sending.
+    Returns how many reminders were withdrawn.
+    """
+    outbox_ids = await repo.cancel_pending(session, task_id)
+    await repo.settle_outbox(session, outbox_ids)
+    return len(outbox_ids)
+
+
+@dataclass
+class PlanResult:
+    tasks: int = 0
+    reminders: int = 0
+    deliveries: int = 0
+    escalations: int = 0
+    late: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Targets:
+    """Who hears about which agency's tasks, resolved once per batch."""
+
+    agency_groups: dict[tuple[int, int], list[int]]
+    focal_groups: dict[int, list[int]]
+    coordination: dict[int, list[int]]
+    focal_points: dict[int, list[int]]
+    heads: dict[int, int]
+
+    def for_reminder(self, task: Task, kind: str) -> list[int]:
+        if kind == ReminderKind.ESCALATION:
+            chats = list(self.coordination.get(task.workspace_id, []))
+            head = self.heads.get(task.agency_id)
+            if head is not None and head not in chats:
+                chats.append(head)
+            return chats
+        return (
+            self.agency_groups.get((task.workspace_id, task.agency_id))
+            or self.focal_groups.get(task.workspace_id)
+            or self.focal_points.get(task.agency_id)
+            or []
+        )
+
+
+async def _targets(session: AsyncSession, tasks: Sequence[Task]) -> _Targets:
+    workspaces = {task.workspace_id for task in tasks}
+    agency_ids = {task.agency_id for task in tasks}
+    targets = _Targets({}, {}, {}, {}, {})
+    for chat in await repo.target_chats(session, workspaces):
+        assert chat.workspace_id is not None
+        if chat.purpose == ChatPurpose.AGENCY and chat.agency_id is not None:
+            key = (chat.workspace_id, chat.agency_id)
+            targets.agency_groups.setdefault(key, []).append(chat.telegram_chat_id)
+        elif chat.purpose == ChatPurpose.FOCAL_POINTS:
+            targets.focal_groups.setdefault(chat.workspace_id, []).append(chat.telegram_chat_id)
+        elif chat.purpose == ChatPurpose.COORDINATION:
+            targets.coordination.setdefault(chat.workspace_id, []).append(chat.telegram_chat_id)
+    for member in await repo.focal_points(session, agency_ids):
+        assert member.agency_id is not None
+        people = targets.focal_points.setdefault(member.agency_id, [])
+        if member.telegram_user_id not in people:
+            people.append(member.telegram_user_id)
+    for agency in await repo.agencies(session, agency_ids):
+        if agency.head_telegram_user_id is not None and agency.id is not None:
+            targets.heads[agency.id] = agency.head_telegram_user_id
+    return targets
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.astimezone(ZoneInfo("UTC"))
+
+
+async def plan_due(runtime: Runtime, *, batch: int = 500) -> PlanResult:
+    """Write every reminder due now into the outbox (no Telegram involved)."""
+    policy = policy_for(runtime.settings)
+    now = runtime.now()
+    result = PlanResult()
+    seen: set[int] = set()
+    while True:
+        async with runtime.database.session() as session:
+            tasks = await repo.due_tasks(session, now, batch)
+            fresh = [task for task in tasks if task.id not in seen]
+            if not fresh:
+                break
+            seen.update(task.id for task in fresh if task.id is not None)
+            await _plan_batch(session, runtime, policy, fresh, now, result)
+        if len(tasks) < batch:
+            break
+    return result
+
+
+async def _plan_batch(
+    session: AsyncSession,
+    runtime: Runtime,
+    policy: ReminderPolicy,
+    tasks: Sequence[Task],
+    now: datetime,
+    result: PlanResult,
+) -> None:
+    rows: list[dict[str, Any]] = []
+    changes: list[tuple[int, datetime | None, datetime | None, datetime]] = []
+    deadlines: dict[int, Any] = {}
+    for task in tasks:
+        assert task.id is not None
+        result.tasks += 1
+        deadline = task.effective_deadline
+        if deadline is None:
+            changes.append((task.id, task.next_reminder_at, None, now))
+            continue
+        deadlines[task.id] = deadline
+        for reminder in due(
+            deadline, policy, runtime.calendar, since=task.reminders_checked_at, now=now
+        ):
+            rows.append(
+                {
+                    "workspace_id": task.workspace_id,
+                    "task_id": task.id,
+                    "kind": reminder.kind.value,
+                    "day": reminder.day,
+                    "working_days": reminder.working_days,
+                    "send_at": _utc(reminder.send_at),
+                    "late": reminder.late,
+                    "state": OutboxState.PENDING.value,
+                    "attempts": 0,
+                }
+            )
+        upcoming = next_reminder(deadline, policy, runtime.calendar, after=now)
+        changes.append((task.id, task.next_reminder_at, _utc(upcoming.send_at), now))
+    inserted = await repo.insert_outbox(session, rows)
+    if inserted:
+        by_key = {(row["task_id"], row["kind"], row["day"]): row for row in rows}
+        by_id = {task.id: task for task in tasks}
+        targets = await _targets(session, [by_id[task_id] for _, task_id, _, _ in inserted])
+        deliveries: list[dict[str, Any]] = []
+        nowhere: list[int] = []
+        for outbox_id, task_id, kind, day in inserted:
+            task, row = by_id[task_id], by_key[(task_id, kind, day)]
+            chats = targets.for_reminder(task, kind)
+            result.reminders += 1
+            result.escalations += kind == ReminderKind.ESCALATION
+            result.late += bool(row["late"])
+            base = {
+                "workspace_id": task.workspace_id,
+                "outbox_id": outbox_id,
+                "task_id": task_id,
+                "kind": kind,
+                "day": day,
+                "deadline": deadlines[task_id],
+                "working_days": row["working_days"],
+                "send_at": row["send_at"],
+                "late": row["late"],
+                "attempts": 0,
+            }
+            if not chats:
+                nowhere.append(outbox_id)
+                deliveries.append(
+                    {**base, "telegram_chat_id": NO_CHAT, "state": "failed", "error": "no_chat"}
+                )
+                continue
+            for chat_id in chats:
+                deliveries.append({**base, "telegram_chat_id": chat_id, "state": "pending"})
+        result.deliveries += await repo.insert_deliveries(session, deliveries)
+        await repo.mark_outbox(session, nowhere, OutboxState.FAILED, "no_chat")
+    await repo.advance_tasks(session, changes)
+
+
+# ---------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """What a Sender sends: HTML text and one row of task buttons per (task_id, code)."""
+
+    chat_id: int
+    text: str
+    rows: tuple[tuple[int, str], ...] = ()
+
+
+class SendFailure(Exception):
+    """A send that did not return a message id; subclasses say what to do next."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class RetryLater(SendFailure):
+    """Not delivered, try again later: flood control (retry_after), 5xx, no connection."""
+
+    def __init__(self, detail: str = "", retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class ChatGone(SendFailure):
+    """The bot was removed from the chat, blocked, or the chat does not exist."""
+
+
+class ChatMoved(SendFailure):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int, detail: str = "") -> None:
+        super().__init__(detail or f"migrated to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class Rejected(SendFailure):
+    """Telegram refused this message (bad request): retrying would not help."""
+
+
+class Ambiguous(SendFailure):
+    """The request went out and no answer came back: it may have been delivered."""
+
+
+class Sender(Protocol):
+    async def send(self, message: OutgoingMessage) -> int:
+        """Send and return the Telegram message id, or raise a SendFailure."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How hard to try. `concurrency` chats are in flight at once (the rate
+    limiter paces them); `max_attempts` bounds retries of one delivery."""
+
+    concurrency: int = 8
+    max_attempts: int = 8
+    base_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(minutes=30)
+    stale_after: timedelta = timedelta(minutes=10)
+    batch: int = 5000
+    max_tasks_per_message: int = MAX_TASKS_PER_MESSAGE
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        wait = min(self.base_backoff * (2 ** max(attempts - 1, 0)), self.max_backoff)
+        if retry_after is not None:
+            wait = max(wait, timedelta(seconds=retry_after))
+        return wait
+
+
+DEFAULT_DELIVERY = DeliveryPolicy()
+
+
+@dataclass
+class DeliveryResult:
+    chats: int = 0
+    messages: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+    cancelled: int = 0
+    migrated: int = 0
+    removed_from: list[int] = field(default_factory=list)
+
+    def add(self, other: DeliveryResult) -> None:
+        for name in ("chats", "messages", "sent", "retried", "failed", "unknown", "cancelled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.migrated += other.migrated
+        self.removed_from.extend(other.removed_from)
+
+
+async def deliver(
+    runtime: Runtime,
+    sender: Sender,
+    *,
+    claimant: Claimant = THIS_PROCESS,
+    policy: DeliveryPolicy = DEFAULT_DELIVERY,
+) -> DeliveryResult:
+    """Send every pending delivery that is due: one message per chat."""
+    async with runtime.database.session() as session:
+        grouped = await repo.pending_by_chat(session, runtime.now(), policy.batch)
+    total = DeliveryResult()
+    gate = asyncio.Semaphore(policy.concurrency)
+
+    async def one(chat_id: int, ids: list[int]) -> None:
+        async with gate:
+            outcome = await _deliver_chat(runtime, sender, chat_id, ids, claimant, policy)
+        total.add(outcome)
+
+    await asyncio.gather(*(one(chat_id, ids) for chat_id, ids in grouped.items()))
+    return total
+
+
+@dataclass
+class _ChatBatch:
+    chat_id: int
+    parts: list[MessagePart]
+    attempts: dict[int, int]  # delivery id -> attempts so far
+    outbox_of: dict[int, int]  # delivery id -> outbox id
+
+
+async def _deliver_chat(
+    runtime: Runtime,
+    sender: Sender,
+    chat_id: int,
+    ids: list[int],
+    claimant: Claimant,
+    policy: DeliveryPolicy,
+) -> DeliveryResult:
+    result = DeliveryResult(chats=1)
+    async with runtime.database.session() as session:
+        claimed = await repo.claim(session, ids, str(claimant), runtime.now())
+    if not claimed:
+        return result
+    batch = await _prepare(runtime, chat_id, claimed, policy, result)
+    if batch is None:
+        return result
+    parts = list(batch.parts)
+    moved = False
+    while parts:
+        part = parts[0]
+        try:
+            message_id = await sender.send(OutgoingMessage(batch.chat_id, part.text, part.rows))
+        except ChatMoved as failure:
+            if moved:
+                await _give_up(runtime, batch, parts, f"migrated twice: {failure.detail}", result)
+                return result
+            moved = True
+            await _migrate(runtime, batch, failure.new_chat_id, parts)
+            result.migrated += 1
+            continue
+        except SendFailure as failure:
+            await _on_failure(runtime, batch, parts, failure, policy, result)
+            if isinstance(failure, Rejected):
+                parts.pop(0)
+                continue
+            return result
+        async with runtime.database.session() as session:
+            await repo.mark_sent(
+                session,
+                part.delivery_ids,
+                telegram_chat_id=batch.chat_id,
+                message_id=message_id,
+                at=runtime.now(),
+            )
+            await repo.settle_outbox(session, _outboxes(batch, part.delivery_ids))
+        result.messages += 1
+        result.sent += len(part.delivery_ids)
+        parts.pop(0)
+    return result
+
+
+def _outboxes(batch: _ChatBatch, delivery_ids: Sequence[int]) -> list[int]:
+    return [batch.outbox_of[d] for d in delivery_ids if d in batch.outbox_of]
+
+
+async def _prepare(
+    runtime: Runtime,
+    chat_id: int,
+    claimed: list[int],
+    policy: DeliveryPolicy,
+    result: DeliveryResult,
+) -> _ChatBatch | None:
+    """Load what the message needs; withdraw deliveries whose task changed."""
+    async with runtime.database.session() as session:
+        rows = await repo.deliveries(session, claimed)
+        tasks = {task.id: task for task in await repo.tasks(session, [r.task_id for r in rows])}
+        stale = [r.id for r in rows if r.id is not None and not _still_due(r, tasks.get(r.task_id))]
+        if stale:
+            result.cancelled += await repo.mark(
+                session,
+                stale,
+                OutboxState.CANCELLED,
+                error="task closed or deadline moved before sending",
+                count_attempt=False,
+            )
+            await repo.settle_outbox(session, [r.outbox_id for r in rows if r.id in stale])
+        live = [r for r in rows if r.id not in stale]
+        if not live:
+            return None
+        lines, agencies = await _lines(session, live, tasks)
+    parts = render_reminder(
+        lines,
+        agencies,
+        lang=runtime.language,
+        today=runtime.today(),
+        calendar=runtime.calendar,
+        timezone=runtime.settings.timezone,
+        private=chat_id > 0,
+        max_tasks=policy.max_tasks_per_message,
+    )
+    return _ChatBatch(
+        chat_id=chat_id,
+        parts=parts,
+        attempts={r.id: r.attempts for r in live if r.id is not None},
+        outbox_of={r.id: r.outbox_id for r in live if r.id is not None},
+    )
+
+
+def _still_due(delivery: ReminderDelivery, task: Task | None) -> bool:
+    return (
+        task is not None
+        and task.state == TaskState.OPEN
+        and task.effective_deadline == delivery.deadline
+    )
+
+
+async def _lines(
+    session: AsyncSession, rows: Sequence[ReminderDelivery], tasks: dict[int | None, Task]
+) -> tuple[list[TaskLine], dict[int, AgencyInfo]]:
+    """One TaskLine per task (a task's several deliveries in one chat share it)."""
+    by_task: dict[int, list[ReminderDelivery]] = {}
+    for row in rows:
+        by_task.setdefault(row.task_id, []).append(row)
+    task_rows = [tasks[task_id] for task_id in by_task]
+    directives = {
+        d.id: d for d in await repo.directives(session, {task.directive_id for task in task_rows})
+    }
+    agency_ids = {task.agency_id for task in task_rows}
+    agency_rows: dict[int | None, Agency] = {
+        a.id: a for a in await repo.agencies(session, agency_ids)
+    }
+    people: dict[int, list[Member]] = {}
+    for member in await repo.focal_points(session, agency_ids):
+        assert member.agency_id is not None
+        people.setdefault(member.agency_id, []).append(member)
+    agencies = {
+        agency_id: AgencyInfo(
+            agency_id,
+            agency_rows[agency_id].name if agency_id in agency_rows else str(agency_id),
+            tuple(Mention(m.telegram_user_id, m.display_name) for m in people.get(agency_id, [])),
+        )
+        for agency_id in agency_ids
+    }
+    lines: list[TaskLine] = []
+    for task_id, deliveries_of_task in by_task.items():
+        task = tasks[task_id]
+        directive = directives.get(task.directive_id)
+        late = [d.send_at for d in deliveries_of_task if d.late]
+        lines.append(
+            TaskLine(
+                task_id=task_id,
+                code=task.code,
+                agency_id=task.agency_id,
+                action=task.action,
+                directive_number=directive.number if directive else None,
+                deadline_text=task.deadline_text,
+                deadline_stated=task.deadline_stated,
+                effective_deadline=task.effective_deadline,
+                original_deadline=task.original_effective_deadline,
+                progress=task.progress,
+                blocked_reason=task.blocked_reason,
+                escalation=all(d.kind == ReminderKind.ESCALATION for d in deliveries_of_task),
+                late_since=min(late) if late else None,
+                delivery_ids=tuple(d.id for d in deliveries_of_task if d.id is not None),
+            )
+        )
+    return lines, agencies
+
+
+async def _on_failure(
+    runtime: Runtime,
+    batch: _ChatBatch,
+    parts: list[MessagePart],
+    failure: SendFailure,
+    policy: DeliveryPolicy,
+    result: DeliveryResult,
+) -> None:
+    """Record a failed send of parts[0]; what happens to later parts depends on why."""
+    now = runtime.now()
+    current = list(parts[0].delivery_ids)
+    later = [d for part in parts[1:] for d in part.delivery_ids]
+    async with runtime.database.session() as session:
+        if isinstance(failure, RetryLater):
+            retry: list[int] = []
+            give_up: list[int] = []
+            for delivery_id in current + later:
+                attempts = batch.attempts.get(delivery_id, 0) + 1
+                (give_up if attempts >= policy.max_attempts else retry).append(delivery_id)
+            worst = max((batch.attempts.get(d, 0) + 1 for d in retry), default=1)
+            await repo.release(
+                session,
+                retry,
+                next_attempt_at=now + policy.backoff(worst, failure.retry_after),
+                error=f"retry: {failure.detail}"[:500],
+                count_attempt=True,
+            )
+            await repo.mark(
+                session, give_up, OutboxState.FAILED, error=f"gave_up: {failure.detail}"[:500]
+            )
+            result.retried += len(retry)
+            result.failed += len(give_up)
+            log.warning(
+                "reminders to chat %s delayed (%s); %d to retry, %d given up",
+                batch.chat_id,
+                failure.detail,
+                len(retry),
+                len(give_up),
+            )
+        elif isinstance(failure, ChatGone):
+            await repo.mark(
+                session, current + later, OutboxState.FAILED, error=f"forbidden: {failure.detail}"
+            )
+            result.failed += len(current) + len(later)
+            result.removed_from.append(batch.chat_id)
+        elif isinstance(failure, Rejected):
+            await repo.mark(
+                session, current, OutboxState.FAILED, error=f"rejected: {failure.detail}"[:500]
+            )
+            result.failed += len(current)
+            log.error("chat %s refused a reminder: %s", batch.chat_id, failure.detail)
+        else:  # Ambiguous: this part may have arrived; later parts were never sent
+            await repo.mark(
+                session, current, OutboxState.UNKNOWN, error=f"connection: {failure.detail}"[:500]
+            )
+            await repo.release(session, later, next_attempt_at=now, error=None, count_attempt=False)
+            result.unknown += len(current)
+            result.retried += len(later)
+            log.warning(
+                "reminder to chat %s may or may not have arrived (%s): reported, not resent",
+                batch.chat_id,
+                failure.detail,
+            )
+        await repo.settle_outbox(session, _outboxes(batch, current + later))
+    if isinstance(failure, ChatGone):
+        await _bot_removed(runtime, batch.chat_id)
+
+
+async def _give_up(
+    runtime: Runtime,
+    batch: _ChatBatch,
+    parts: list[MessagePart],
+    error: str,
+    result: DeliveryResult,
+) -> None:
+    ids = [d for part in parts for d in part.delivery_ids]
+    async with runtime.database.session() as session:
+        await repo.mark(session, ids, OutboxState.FAILED, error=error[:500])
+        await repo.settle_outbox(session, _outboxes(batch, ids))
+    result.failed += len(ids)
+
+
+async def _migrate(
+    runtime: Runtime, batch: _ChatBatch, new_chat_id: int, parts: list[MessagePart]
+) -> None:
+    """The group is now a supergroup: move the chat (and what points at it), then send there."""
+    old = batch.chat_id
+    try:
+        await chat_service.migrate_chat(runtime, old, new_chat_id)
+    except Exception:
+        log.exception("moving chat %s to %s failed; sending there anyway", old, new_chat_id)
+    async with runtime.database.session() as session:
+        await repo.move_to_chat(
+            session, [d for part in parts for d in part.delivery_ids], new_chat_id
+        )
+    batch.chat_id = new_chat_id
+    log.info("chat %s migrated to %s; reminders follow it", old, new_chat_id)
+
+
+async def _bot_removed(runtime: Runtime, chat_id: int) -> None:
+    try:
+        await chat_service.bot_removed(runtime, chat_id)
+    except Exception:
+        log.exception("recording that the bot left chat %s failed", chat_id)
+
+
+# ---------------------------------------------------------------- recovery and reports
+
+
+async def recover(
+    runtime: Runtime,
+    *,
+    claimant: Claimant = THIS_PROCESS,
+    stale_after: timedelta = DEFAULT_DELIVERY.stale_after,
+) -> int:
+    """Deliveries left 'sending' by a dead process, or hung too long, become 'unknown'."""
+    now = runtime.now()
+    async with runtime.database.session() as session:
+        rows = await repo.sending(session)
+        crashed: list[int] = []
+        hung: list[int] = []
+        for delivery_id, claimed_by, claimed_at in rows:
+            if claimed_by != str(claimant) and claimant_is_dead(
+                Claimant.parse(claimed_by), claimant
+            ):
+                crashed.append(delivery_id)
+            elif claimed_at is None or claimed_at <= now - stale_after:
+                hung.append(delivery_id)
+        changed = await repo.mark(
+            session, crashed, OutboxState.UNKNOWN, error="crash", count_attempt=False
+        )
+        changed += await repo.mark(
+            session, hung, OutboxState.UNKNOWN, error="stale", count_attempt=False
+        )
+        if changed:
+            outboxes = [row.outbox_id for row in await repo.deliveries(session, crashed + hung)]
+            await repo.settle_outbox(session, outboxes)
+    if changed:
+        log.warning(
+            "%d reminder(s) were being sent when a process stopped: marked unknown, "
+            "to be reported to the admins",
+            changed,
+        )
+    return changed
+
+
+def _reason(lang: str, error: str | None, attempts: int) -> str:
+    head = (error or "").split(":", 1)[0]
+    detail = (error or "").split(":", 1)[1].strip() if ":" in (error or "") else ""
+    if head in ("crash", "stale", "connection", "forbidden", "no_chat"):
+        return t(lang, f"reminder.reason.{head}")
+    if head == "gave_up":
+        return t(lang, "reminder.reason.gave_up", attempts=attempts)
+    return t(lang, "reminder.reason.rejected", detail=detail or head or "?")
+
+
+async def report_problems(runtime: Runtime, sender: Sender, *, limit: int = 500) -> int:
+    """Tell the admins (BOT_ADMINS, in private) about unknown and failed reminders.
+
+    Each delivery is reported once, after at least one admin got the report.
+    Returns how many deliveries were reported.
+    """
+    admins = runtime.settings.BOT_ADMINS
+    if not admins:
+        return 0
+    lang = runtime.language
+    async with runtime.database.session() as session:
+        rows = await repo.unreported(session, limit)
+        if not rows:
+            return 0
+        tasks = {task.id: task for task in await repo.tasks(session, [r.task_id for r in rows])}
+        chat_rows = {
+            c.telegram_chat_id: c
+            for c in await repo.chats(session, [r.telegram_chat_id for r in rows])
+        }
+    problems = _problems(lang, rows, tasks, chat_rows)
+    texts = render_problems(problems, lang=lang)
+    delivered = False
+    for admin in admins:
+        try:
+            for text in texts:
+                await sender.send(OutgoingMessage(admin, text))
+            delivered = True
+        except SendFailure as failure:
+            log.warning("could not report reminder problems to admin %s: %s", admin, failure)
+    if not delivered:
+        return 0
+    async with runtime.database.session() as session:
+        await repo.mark_reported(session, [r.id for r in rows if r.id is not None], runtime.now())
+    return len(rows)
+
+
+def _problems(
+    lang: str,
+    rows: Sequence[ReminderDelivery],
+    tasks: dict[int | None, Task],
+    chat_rows: dict[int, Chat],
+) -> list[ProblemLine]:
+    grouped: dict[tuple[bool, int, str, Any, str], list[str]] = {}
+    for row in rows:
+        unknown = row.state == OutboxState.UNKNOWN
+        reason = _reason(lang, row.error, row.attempts)
+        key = (unknown, row.telegram_chat_id, row.kind, row.day, reason)
+        task = tasks.get(row.task_id)
+        grouped.setdefault(key, []).append(task.code if task else f"#{row.task_id}")
+    problems = []
+    for (unknown, chat_id, kind, day, reason), codes in grouped.items():
+        problems.append(
+            ProblemLine(
+                unknown, _chat_label(lang, chat_id, chat_rows), tuple(codes), kind, day, reason
+            )
+        )
+    return problems
+
+
+def _chat_label(lang: str, chat_id: int, chat_rows: dict[int, Chat]) -> str:
+    if chat_id == NO_CHAT:
+        return t(lang, "reminder.admin.no_chat")
+    chat = chat_rows.get(chat_id)
+    if chat_id > 0 or chat is None:
+        return t(lang, "reminder.admin.chat_private", id=chat_id)
+    return t(lang, "reminder.admin.chat_group", title=chat.title or "?", id=chat_id)
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+@dataclass
+class SweepResult:
+    recovered: int
+    plan: PlanResult
+    delivery: DeliveryResult
+
+
+async def sweep(
+    runtime: Runtime,
+    sender: Sender,
+    *,
+    claimant: Claimant = THIS_PROCESS,
+    policy: DeliveryPolicy = DEFAULT_DELIVERY,
+) -> SweepResult:
+    """Recover, plan, deliver: what the job runs every minute and at start-up."""
+    recovered = await recover(runtime, claimant=claimant, stale_after=policy.stale_after)
+    plan = await plan_due(runtime)
+    delivery = await deliver(runtime, sender, claimant=claimant, policy=policy)
+    if plan.reminders or delivery.messages or delivery.failed or delivery.unknown:
+        log.info(
+            "sweep: %d task(s), %d reminder(s) planned (%d late), %d message(s) to %d chat(s), "
+            "%d retry, %d failed, %d unknown, %d cancelled",
+            plan.tasks,
+            plan.reminders,
+            plan.late,
+            delivery.messages,
+            delivery.chats,
+            delivery.retried,
+            delivery.failed,
+            delivery.unknown,
+            delivery.cancelled,
+        )
+    return SweepResult(recovered, plan, delivery)
+
+
+__all__ = [
+    "THIS_PROCESS",
+    "Ambiguous",
+    "ChatGone",
+    "ChatMoved",
+    "Claimant",
+    "DeliveryPolicy",
+    "DeliveryResult",
+    "OutgoingMessage",
+    "PlanResult",
+    "Rejected",
+    "RetryLater",
+    "SendFailure",
+    "Sender",
+    "SweepResult",
+    "cancel_pending",
+    "deliver",
+    "plan_due",
+    "policy_for",
+    "recover",
+    "report_problems",
+    "schedule_task",
+    "sweep",
+]

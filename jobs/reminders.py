@@ -1,0 +1,66 @@
+"""Reminder jobs on PTB's JobQueue: thin calls into bot/services.
+
+- the sweep (recover, plan, deliver) every minute, first at start-up so
+  reminders that fell due while the bot was down go out at once (late);
+- the report of unknown/failed deliveries to the admins, every minute
+  (offset from the sweep), first shortly after start-up;
+- the daily roll-over of recurring duties (00:05 local), and once at start-up.
+
+The jobs hold no state: everything they need is in the database, so a
+missed or skipped run (a sweep still running when the next is due is
+skipped by APScheduler) loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+from bot.services import recurrence, reminders
+from handlers.context import BotApplication, BotContext
+from jobs.sender import TelegramSender
+
+log = logging.getLogger("nhacviec.jobs.reminders")
+
+SWEEP_EVERY_SECONDS = 60
+REPORT_EVERY_SECONDS = 60
+ROLL_OVER_AT = time(0, 5)
+_SINGLE = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+
+
+def _sender(context: BotContext) -> TelegramSender:
+    return TelegramSender(context.bot, context.runtime.language)
+
+
+async def sweep_job(context: BotContext) -> None:
+    await reminders.sweep(context.runtime, _sender(context))
+
+
+async def report_job(context: BotContext) -> None:
+    await reminders.report_problems(context.runtime, _sender(context))
+
+
+async def roll_over_job(context: BotContext) -> None:
+    opened = await recurrence.roll_over(context.runtime)
+    if opened:
+        log.info("opened %d next occurrence(s) of recurring duties", len(opened))
+
+
+def schedule(application: BotApplication) -> None:
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    queue.run_repeating(
+        sweep_job, interval=SWEEP_EVERY_SECONDS, first=0, name="reminders.sweep", job_kwargs=_SINGLE
+    )
+    queue.run_repeating(
+        report_job,
+        interval=REPORT_EVERY_SECONDS,
+        first=SWEEP_EVERY_SECONDS / 2,
+        name="reminders.report",
+        job_kwargs=_SINGLE,
+    )
+    queue.run_once(roll_over_job, when=5, name="reminders.roll_over.startup")
+    queue.run_daily(
+        roll_over_job, time=ROLL_OVER_AT, name="reminders.roll_over", job_kwargs=_SINGLE
+    )

@@ -1,0 +1,539 @@
+"""Every query of the reminder outbox: plan, claim, record, recover, report.
+
+Portability: the same statements run on SQLite and PostgreSQL. Inserts use
+the dialect's `INSERT ... ON CONFLICT DO NOTHING` (the outbox key decides,
+not a read-then-write race); claims are one conditional `UPDATE ... WHERE
+state = 'pending' RETURNING id`, atomic on both (PostgreSQL re-checks the
+condition after a concurrent writer commits; SQLite has one writer at a
+time). On PostgreSQL the claim also skips rows another process has locked
+(`FOR UPDATE SKIP LOCKED`), so two processes do not even wait on each other.
+
+Open tasks are selected with the literal predicate `state = 'open'`, never a
+bound parameter: only then can SQLite and PostgreSQL prove the query matches
+the partial index `ix_task_open_next_reminder`, which keeps the sweep's cost
+proportional to the reminders due rather than to all tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, and_, bindparam, cast, exists, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from bot.domain.rights import Role
+from storage.models import (
+    Agency,
+    Chat,
+    Directive,
+    Member,
+    OutboxState,
+    ReminderDelivery,
+    ReminderOutbox,
+    Task,
+)
+
+OPEN_TASK = text("task.state = 'open'")  # literal, to match the partial index
+SETTLE_ORDER = (OutboxState.UNKNOWN, OutboxState.FAILED, OutboxState.SENT, OutboxState.CANCELLED)
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert(session: AsyncSession, model: Any) -> Any:
+    dialect = postgresql if _is_postgres(session) else sqlite
+    return dialect.insert(model)
+
+
+# ---------------------------------------------------------------- planning
+
+
+async def due_tasks(session: AsyncSession, now: datetime, limit: int) -> list[Task]:
+    """Open tasks whose next reminder is due, oldest first, at most `limit`.
+
+    Served by the partial index on open tasks' next_reminder_at. On
+    PostgreSQL, rows another sweep is planning right now are skipped (they
+    will be done by that sweep); the outbox key makes overlap harmless anyway.
+    """
+    query = (
+        select(Task)
+        .where(OPEN_TASK, col(Task.next_reminder_at) <= now)
+        .order_by(col(Task.next_reminder_at))
+        .limit(limit)
+    )
+    if _is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=Task)
+    return list((await session.execute(query)).scalars())
+
+
+def due_tasks_sql() -> str:
+    """The sweep's selection as SQL text, for EXPLAIN in tests and benchmarks."""
+    return (
+        "SELECT id FROM task WHERE task.state = 'open' AND next_reminder_at <= :now "
+        "ORDER BY next_reminder_at LIMIT :limit"
+    )
+
+
+async def insert_outbox(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[tuple[int, int, str, Any]]:
+    """Insert reminders; those already planned (same task, kind, day) are skipped.
+
+    Returns (id, task_id, kind, day) of the rows actually inserted: only they
+    get deliveries, so a reminder planned twice is delivered once.
+    """
+    if not rows:
+        return []
+    statement = (
+        _insert(session, ReminderOutbox)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["task_id", "kind", "day"])
+        .returning(
+            col(ReminderOutbox.id),
+            col(ReminderOutbox.task_id),
+            col(ReminderOutbox.kind),
+            col(ReminderOutbox.day),
+        )
+    )
+    result = await session.execute(statement)
+    return [(row[0], row[1], row[2], row[3]) for row in result.all()]
+
+
+async def insert_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    statement = (
+        _insert(session, ReminderDelivery)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["outbox_id", "telegram_chat_id"])
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_outbox(
+    session: AsyncSession, outbox_ids: Sequence[int], state: str, error: str | None = None
+) -> None:
+    if outbox_ids:
+        await session.execute(
+            update(ReminderOutbox)
+            .where(col(ReminderOutbox.id).in_(list(outbox_ids)))
+            .values(state=state, error=error)
+        )
+
+
+async def advance_tasks(
+    session: AsyncSession, changes: Sequence[tuple[int, datetime | None, datetime | None, datetime]]
+) -> int:
+    """Move each task's next reminder: (task_id, expected_next, new_next, checked_at).
+
+    Conditional on next_reminder_at still being what the sweep read: if a
+    status change or an extension re-planned the task meanwhile, its plan wins.
+    """
+    if not changes:
+        return 0
+    table = Task.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.next_reminder_at == bindparam("b_expected"),
+        )
+        .values(next_reminder_at=bindparam("b_next"), reminders_checked_at=bindparam("b_checked"))
+    )
+    params = [
+        {"b_id": task_id, "b_expected": expected, "b_next": new_next, "b_checked": checked}
+        for task_id, expected, new_next, checked in changes
+    ]
+    result = await session.execute(statement, params)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def target_chats(session: AsyncSession, workspace_ids: Iterable[int]) -> list[Chat]:
+    """Chats with a purpose in these workspaces that the bot is still in."""
+    ids = sorted(set(workspace_ids))
+    if not ids:
+        return []
+    query = (
+        select(Chat)
+        .where(
+            col(Chat.workspace_id).in_(ids),
+            col(Chat.purpose).is_not(None),
+            col(Chat.bot_is_member) == True,  # noqa: E712
+        )
+        .order_by(col(Chat.id))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def focal_points(session: AsyncSession, agency_ids: Iterable[int]) -> list[Member]:
+    """Active focal points of these agencies, in the order they joined."""
+    ids = sorted(set(agency_ids))
+    if not ids:
+        return []
+    query = (
+        select(Member)
+        .where(
+            col(Member.agency_id).in_(ids),
+            col(Member.role) == Role.FOCAL_POINT,
+            col(Member.active) == True,  # noqa: E712
+        )
+        .order_by(col(Member.id))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def agencies(session: AsyncSession, agency_ids: Iterable[int]) -> list[Agency]:
+    ids = sorted(set(agency_ids))
+    if not ids:
+        return []
+    return list((await session.execute(select(Agency).where(col(Agency.id).in_(ids)))).scalars())
+
+
+async def directives(session: AsyncSession, directive_ids: Iterable[int]) -> list[Directive]:
+    ids = sorted(set(directive_ids))
+    if not ids:
+        return []
+    query = select(Directive).where(col(Directive.id).in_(ids))
+    return list((await session.execute(query)).scalars())
+
+
+async def tasks(session: AsyncSession, task_ids: Iterable[int]) -> list[Task]:
+    ids = sorted(set(task_ids))
+    if not ids:
+        return []
+    return list((await session.execute(select(Task).where(col(Task.id).in_(ids)))).scalars())
+
+
+async def chats(session: AsyncSession, telegram_chat_ids: Iterable[int]) -> list[Chat]:
+    ids = sorted(set(telegram_chat_ids))
+    if not ids:
+        return []
+    query = select(Chat).where(col(Chat.telegram_chat_id).in_(ids))
+    return list((await session.execute(query)).scalars())
+
+
+# ---------------------------------------------------------------- sending
+
+
+async def pending_by_chat(session: AsyncSession, now: datetime, limit: int) -> dict[int, list[int]]:
+    """Deliveries ready to go (new, or retry time reached), grouped by chat."""
+    query = (
+        select(col(ReminderDelivery.id), col(ReminderDelivery.telegram_chat_id))
+        .where(
+            col(ReminderDelivery.state) == OutboxState.PENDING,
+            or_(
+                col(ReminderDelivery.next_attempt_at).is_(None),
+                col(ReminderDelivery.next_attempt_at) <= now,
+            ),
+        )
+        .order_by(col(ReminderDelivery.id))
+        .limit(limit)
+    )
+    grouped: dict[int, list[int]] = {}
+    for delivery_id, chat_id in (await session.execute(query)).all():
+        grouped.setdefault(int(chat_id), []).append(int(delivery_id or 0))
+    return grouped
+
+
+async def claim(
+    session: AsyncSession, delivery_ids: Sequence[int], claimed_by: str, now: datetime
+) -> list[int]:
+    """Atomically take pending deliveries for this process; returns those it got.
+
+    Another process claiming the same ids gets the complement: the update's
+    `state = 'pending'` condition is re-checked under the row lock.
+    """
+    if not delivery_ids:
+        return []
+    table = ReminderDelivery.__table__  # type: ignore[attr-defined]
+    if _is_postgres(session):
+        lockable = (
+            select(table.c.id)
+            .where(table.c.id.in_(list(delivery_ids)), table.c.state == OutboxState.PENDING)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        condition = and_(table.c.id.in_(lockable), table.c.state == OutboxState.PENDING)
+    else:
+        condition = and_(table.c.id.in_(list(delivery_ids)), table.c.state == OutboxState.PENDING)
+    statement = (
+        update(table)
+        .where(condition)
+        .values(state=OutboxState.SENDING, claimed_by=claimed_by, claimed_at=now)
+        .returning(table.c.id)
+    )
+    result = await session.execute(statement)
+    return sorted(row[0] for row in result.all())
+
+
+async def deliveries(session: AsyncSession, delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
+    ids = sorted(set(delivery_ids))
+    if not ids:
+        return []
+    query = (
+        select(ReminderDelivery)
+        .where(col(ReminderDelivery.id).in_(ids))
+        .order_by(col(ReminderDelivery.id))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def mark_sent(
+    session: AsyncSession,
+    delivery_ids: Sequence[int],
+    *,
+    telegram_chat_id: int,
+    message_id: int,
+    at: datetime,
+) -> None:
+    if not delivery_ids:
+        return
+    await session.execute(
+        update(ReminderDelivery)
+        .where(
+            col(ReminderDelivery.id).in_(list(delivery_ids)),
+            col(ReminderDelivery.state) == OutboxState.SENDING,
+        )
+        .values(
+            state=OutboxState.SENT,
+            telegram_chat_id=telegram_chat_id,
+            telegram_message_id=message_id,
+            sent_at=at,
+            attempts=col(ReminderDelivery.attempts) + 1,
+            error=None,
+        )
+    )
+
+
+async def mark(
+    session: AsyncSession,
+    delivery_ids: Sequence[int],
+    state: str,
+    *,
+    error: str | None,
+    from_states: Sequence[str] = (OutboxState.SENDING,),
+    count_attempt: bool = True,
+) -> int:
+    """Move deliveries to `state` (failed, unknown, cancelled) from `from_states`."""
+    if not delivery_ids:
+        return 0
+    values: dict[str, Any] = {"state": state, "error": error}
+    if count_attempt:
+        values["attempts"] = col(ReminderDelivery.attempts) + 1
+    result = await session.execute(
+        update(ReminderDelivery)
+        .where(
+            col(ReminderDelivery.id).in_(list(delivery_ids)),
+            col(ReminderDelivery.state).in_(list(from_states)),
+        )
+        .values(**values)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def release(
+    session: AsyncSession,
+    delivery_ids: Sequence[int],
+    *,
+    next_attempt_at: datetime,
+    error: str | None,
+    count_attempt: bool,
+) -> None:
+    """Give claimed deliveries back (pending again) to be retried at `next_attempt_at`."""
+    if not delivery_ids:
+        return
+    values: dict[str, Any] = {
+        "state": OutboxState.PENDING,
+        "next_attempt_at": next_attempt_at,
+        "claimed_by": None,
+        "error": error,
+    }
+    if count_attempt:
+        values["attempts"] = col(ReminderDelivery.attempts) + 1
+    await session.execute(
+        update(ReminderDelivery)
+        .where(
+            col(ReminderDelivery.id).in_(list(delivery_ids)),
+            col(ReminderDelivery.state) == OutboxState.SENDING,
+        )
+        .values(**values)
+    )
+
+
+async def move_to_chat(
+    session: AsyncSession, delivery_ids: Sequence[int], telegram_chat_id: int
+) -> None:
+    """A migrated group: these deliveries now go to the supergroup's id."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(col(ReminderDelivery.id).in_(list(delivery_ids)))
+            .values(telegram_chat_id=telegram_chat_id)
+        )
+
+
+async def settle_outbox(session: AsyncSession, outbox_ids: Iterable[int]) -> None:
+    """Summarise deliveries on their reminder: state and the first message sent.
+
+    A reminder is settled once none of its deliveries is pending or sending;
+    its state is the worst outcome among its chats (unknown, then failed,
+    then sent, then cancelled), so a problem anywhere shows on the reminder.
+    """
+    ids = sorted(set(outbox_ids))
+    if not ids:
+        return
+    rows = (
+        await session.execute(
+            select(
+                col(ReminderDelivery.outbox_id),
+                col(ReminderDelivery.state),
+                col(ReminderDelivery.telegram_chat_id),
+                col(ReminderDelivery.telegram_message_id),
+                col(ReminderDelivery.sent_at),
+                col(ReminderDelivery.error),
+            )
+            .where(col(ReminderDelivery.outbox_id).in_(ids))
+            .order_by(col(ReminderDelivery.id))
+        )
+    ).all()
+    by_outbox: dict[int, list[Any]] = {}
+    for row in rows:
+        by_outbox.setdefault(row[0], []).append(row)
+    for outbox_id, group in by_outbox.items():
+        states = {row[1] for row in group}
+        if states & {OutboxState.PENDING, OutboxState.SENDING}:
+            continue
+        state = next(s for s in SETTLE_ORDER if s in states)
+        values: dict[str, Any] = {
+            "state": state,
+            "error": next((r[5] for r in group if r[1] == state), None),
+        }
+        first_sent = next((r for r in group if r[1] == OutboxState.SENT), None)
+        if first_sent is not None:
+            values.update(
+                telegram_chat_id=first_sent[2],
+                telegram_message_id=first_sent[3],
+                sent_at=first_sent[4],
+            )
+        await session.execute(
+            update(ReminderOutbox).where(col(ReminderOutbox.id) == outbox_id).values(**values)
+        )
+
+
+async def cancel_pending(session: AsyncSession, task_id: int) -> list[int]:
+    """Withdraw a task's reminders not yet being sent; returns their outbox ids."""
+    table = ReminderDelivery.__table__  # type: ignore[attr-defined]
+    result = await session.execute(
+        update(table)
+        .where(table.c.task_id == task_id, table.c.state == OutboxState.PENDING)
+        .values(state=OutboxState.CANCELLED, error="task changed before sending")
+        .returning(table.c.outbox_id)
+    )
+    outbox_ids = sorted({row[0] for row in result.all()})
+    await session.execute(
+        update(ReminderOutbox)
+        .where(
+            col(ReminderOutbox.task_id) == task_id, col(ReminderOutbox.state) == OutboxState.PENDING
+        )
+        .values(state=OutboxState.CANCELLED, error="task changed before sending")
+    )
+    return outbox_ids
+
+
+# ---------------------------------------------------------------- recovery, reports
+
+
+async def sending(session: AsyncSession) -> list[tuple[int, str | None, datetime | None]]:
+    """(id, claimed_by, claimed_at) of every delivery in 'sending'."""
+    query = select(
+        col(ReminderDelivery.id), col(ReminderDelivery.claimed_by), col(ReminderDelivery.claimed_at)
+    ).where(col(ReminderDelivery.state) == OutboxState.SENDING)
+    rows = (await session.execute(query)).all()
+    return [(int(row[0] or 0), row[1], row[2]) for row in rows]
+
+
+async def unreported(session: AsyncSession, limit: int) -> list[ReminderDelivery]:
+    """Unknown and failed deliveries the admins have not been told about."""
+    query = (
+        select(ReminderDelivery)
+        .where(
+            col(ReminderDelivery.state).in_([OutboxState.UNKNOWN, OutboxState.FAILED]),
+            col(ReminderDelivery.reported_at).is_(None),
+        )
+        .order_by(col(ReminderDelivery.id))
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def mark_reported(session: AsyncSession, delivery_ids: Sequence[int], at: datetime) -> None:
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(col(ReminderDelivery.id).in_(list(delivery_ids)))
+            .values(reported_at=at)
+        )
+
+
+async def tasks_of_message(
+    session: AsyncSession, telegram_chat_id: int, message_id: int
+) -> list[Task]:
+    """The tasks a reminder message was about (empty if it was not a reminder).
+
+    A reply to a reminder names the message; every delivery of the batch
+    recorded that message's chat and id.
+    """
+    task_ids = (
+        select(col(ReminderDelivery.task_id))
+        .where(
+            col(ReminderDelivery.telegram_chat_id) == telegram_chat_id,
+            col(ReminderDelivery.telegram_message_id) == message_id,
+        )
+        .scalar_subquery()
+    )
+    query = select(Task).where(col(Task.id).in_(task_ids)).order_by(col(Task.id))
+    return list((await session.execute(query)).scalars())
+
+
+# ---------------------------------------------------------------- recurring duties
+
+
+async def successor(session: AsyncSession, task_id: int) -> Task | None:
+    """The occurrence opened after `task_id`, if any."""
+    query = select(Task).where(col(Task.previous_occurrence_id) == task_id).order_by(col(Task.id))
+    return (await session.execute(query.limit(1))).scalars().first()
+
+
+async def code_taken(session: AsyncSession, workspace_id: int, code: str) -> bool:
+    query = select(col(Task.id)).where(
+        col(Task.workspace_id) == workspace_id, col(Task.code) == code
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def recurring_without_successor(session: AsyncSession) -> list[Task]:
+    """Open or done recurring occurrences that have no next occurrence yet.
+
+    For the daily roll-over: a handful of rows per recurring duty, whatever
+    the number of tasks. JSON `null` and SQL NULL both mean "not recurring".
+    """
+    following = aliased(Task)
+    has_next = exists().where(col(following.previous_occurrence_id) == col(Task.id))
+    query = (
+        select(Task)
+        .where(
+            col(Task.recurrence).is_not(None),
+            cast(col(Task.recurrence), String) != "null",
+            col(Task.state).in_(["open", "done"]),
+            ~has_next,
+        )
+        .order_by(col(Task.id))
+    )
+    return list((await session.execute(query)).scalars())
