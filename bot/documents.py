@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import unicodedata
 from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
@@ -80,7 +81,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")
+        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
 
 
 def _read_docx(data: bytes) -> str:
