@@ -24,10 +24,12 @@ reading can always be explained by the rules that produced it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.replies.lemmas import Lemma
 from bot.domain.replies.lexicon import PREDICATES, Concept
@@ -81,6 +83,8 @@ def analyse(lemmas: Sequence[Lemma], times: Sequence[TimeExpr], today: date) -> 
     questions: dict[int, Question] = {}
     cues: list[Cue] = []
     for segment in segments:
+        if segment.first == segment.last and not segment.asked:
+            continue  # "...", ",,": nothing said
         form = question_form(lemmas, segment)
         if form is not None and not _is_request(lemmas, segment, times):
             questions[segment.index] = form
@@ -185,18 +189,30 @@ class Frame:
     times: Sequence[TimeExpr]
     today: date
 
+    @cached_property
+    def _positions(self) -> dict[Concept, list[int]]:
+        """Where each concept occurs in the clause, so `has` is a bisect, not a scan."""
+        positions: dict[Concept, list[int]] = {}
+        for i in range(self.first, self.last):
+            positions.setdefault(self.lemmas[i].concept, []).append(i)
+        return positions
+
     def has(self, concept: Concept, after: int | None = None, before: int | None = None) -> bool:
         start = self.first if after is None else after + 1
         stop = self.last if before is None else before
-        return any(self.lemmas[i].concept is concept for i in range(start, stop))
+        positions = self._positions.get(concept, [])
+        at = bisect.bisect_left(positions, start)
+        return at < len(positions) and positions[at] < stop
 
+    @cached_property
     def percent(self) -> int | None:
-        for i in range(self.first, self.last):
-            if self.lemmas[i].concept is Concept.PCT:
-                return self.lemmas[i].value
-        return None
+        """The first percentage in the clause."""
+        positions = self._positions.get(Concept.PCT)
+        return self.lemmas[positions[0]].value if positions else None
 
+    @cached_property
     def future_time(self) -> bool:
+        """Whether a time phrase in the clause points ahead ("2 ngày nữa xong")."""
         return any(
             self.first <= t.first < self.last and is_future(t, self.today) for t in self.times
         )
@@ -248,14 +264,28 @@ def clause_cues(frame: Frame) -> list[Cue]:
             state = State(state.neg, state.neg_at, concept)
         elif concept in _HANDLERS:
             cues.extend(_HANDLERS[concept](frame, i, state))
-    reported = any(not cue.fallback for cue in cues)
-    if not reported and state.not_yet and not _has_predicate(frame):
+    if _bare_not_yet(frame):
         cues.append(frame.cue(ReplyKind.IN_PROGRESS, 1.0, "bare not-yet"))
+    if _remaining_work(frame, cues):
+        cues.append(frame.cue(ReplyKind.IN_PROGRESS, 3.5, "work remains"))
     return _strongest_per_kind(cues)
 
 
-def _has_predicate(frame: Frame) -> bool:
-    return any(frame.lemmas[i].concept in PREDICATES for i in range(frame.first, frame.last))
+def _bare_not_yet(frame: Frame) -> bool:
+    """A lone "chưa" ("Dạ chưa ạ") answers the reminder's "is it done?": not yet."""
+    core = [
+        frame.lemmas[i]
+        for i in range(frame.first, frame.last)
+        if frame.lemmas[i].concept not in _FILLERS
+    ]
+    return len(core) == 1 and core[0].concept is Concept.NEG and core[0].key == "chua"
+
+
+def _remaining_work(frame: Frame, cues: Sequence[Cue]) -> bool:
+    """ "..., còn 2 xã đang làm": work said to remain outweighs a partial "xong"."""
+    opens_with_con = frame.lemmas[frame.first].key == "con"
+    unfinished = {ReplyKind.IN_PROGRESS, ReplyKind.NOT_STARTED}
+    return opens_with_con and any(cue.kind in unfinished and not cue.fallback for cue in cues)
 
 
 def _strongest_per_kind(cues: list[Cue]) -> list[Cue]:
@@ -288,7 +318,7 @@ def _on_done(frame: Frame, i: int, state: State) -> list[Cue]:
 
 
 def _done_reading(frame: Frame, i: int, state: State) -> tuple[ReplyKind, float, str]:
-    percent = frame.percent()
+    percent = frame.percent
     if state.neg is not None:
         if _cannot(frame, i, state):
             return ReplyKind.BLOCKED, 3.0, "cannot finish"
@@ -297,7 +327,7 @@ def _done_reading(frame: Frame, i: int, state: State) -> tuple[ReplyKind, float,
         return ReplyKind.IN_PROGRESS, 2.5, "being finished"
     if frame.has(Concept.BASIC, before=i):
         return ReplyKind.IN_PROGRESS, 2.0, "basically finished"
-    forecast = frame.future_time() and not _completed(frame, state)
+    forecast = frame.future_time and not _completed(frame, state)
     if state.aspect is Concept.FUT or forecast:
         return ReplyKind.IN_PROGRESS, 2.0, "promised"
     if frame.has(Concept.PARTIAL) or (percent is not None and percent < 100):
@@ -309,6 +339,9 @@ def _on_send(frame: Frame, i: int, state: State) -> list[Cue]:
     if state.neg is not None:
         if _cannot(frame, i, state):
             return [frame.cue(ReplyKind.BLOCKED, 2.5, "cannot send")]
+        if _input_follows(frame, i):
+            # "các xã chưa gửi số liệu": someone else's data is missing
+            return [frame.cue(ReplyKind.BLOCKED, 2.5, "input not sent", anchor=frame.first)]
         return [frame.cue(ReplyKind.IN_PROGRESS, 1.5, "not sent")]
     if state.aspect is Concept.FUT:
         return [frame.cue(ReplyKind.ACKNOWLEDGEMENT, 1.0, "will send")]
@@ -319,6 +352,14 @@ def _on_send(frame: Frame, i: int, state: State) -> list[Cue]:
     if state.aspect is Concept.PROG:
         return [frame.cue(ReplyKind.IN_PROGRESS, 1.5, "sending")]
     return []
+
+
+_INPUTS = frozenset({"so lieu", "du lieu", "thong tin"})
+
+
+def _input_follows(frame: Frame, i: int) -> bool:
+    """Data (not a report) is what was not sent: an input the agency waits for."""
+    return i + 1 < frame.last and frame.lemmas[i + 1].key in _INPUTS
 
 
 def _on_act(frame: Frame, i: int, state: State) -> list[Cue]:
@@ -346,7 +387,8 @@ def _negated_act(frame: Frame, i: int, state: State) -> Cue:
 def _on_have(frame: Frame, i: int, state: State) -> list[Cue]:
     if state.neg is not None and frame.has(Concept.RESOURCE, after=i):
         return [frame.cue(ReplyKind.BLOCKED, 2.5, "lacks a resource", anchor=state.neg_at)]
-    if state.neg is not None and frame.has(Concept.WHAT, after=i):
+    nothing = i + 1 < frame.last and frame.lemmas[i + 1].concept is Concept.WHAT
+    if state.neg is not None and nothing:  # "chưa có gì", not "không có vướng mắc gì"
         return [frame.cue(ReplyKind.NOT_STARTED, 2.0, "nothing yet")]
     if state.neg is None and state.aspect is Concept.PAST and frame.has(Concept.REPORT, after=i):
         return [frame.cue(ReplyKind.DONE, 2.0, "has a report")]
@@ -413,6 +455,19 @@ def _on_request(frame: Frame, i: int, state: State) -> list[Cue]:
     return [frame.cue(ReplyKind.MORE_TIME, 3.0, "asks for a date")]
 
 
+def _on_target(frame: Frame, i: int, state: State) -> list[Cue]:
+    """ "sang tuần sau (em nộp)": moving the work to a later time asks for time.
+
+    Only "sang" (over to) moves a date; "đến", "trước" merely bound one
+    ("sẽ hoàn thành trước 30/5" is a promise, not a request).
+    """
+    time = frame.time_at(i + 1)
+    moved = frame.lemmas[i].key == "sang" and time is not None and is_future(time, frame.today)
+    if state.neg is not None or not moved:
+        return []
+    return [frame.cue(ReplyKind.MORE_TIME, 2.5, "moved later")]
+
+
 def _on_ack(frame: Frame, i: int, state: State) -> list[Cue]:
     if state.neg is not None:
         return [frame.cue(ReplyKind.QUESTION, 0.8, "not clear", fallback=True)]
@@ -451,6 +506,7 @@ _HANDLERS: dict[Concept, Handler] = {
     Concept.EXT: _on_ext,
     Concept.ADD: _on_add,
     Concept.REQ: _on_request,
+    Concept.TARGET: _on_target,
     Concept.ACK: _on_ack,
     Concept.POLITE: _on_polite,
     Concept.PCT: _on_percent,

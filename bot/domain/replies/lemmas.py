@@ -16,18 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.domain.replies.lexicon import (
     ABBREVIATIONS,
     CONTEXT_ABBREVIATIONS,
-    LONGEST_PHRASE,
+    PHRASE_SIZES,
     PHRASES,
     PREDICATES,
     TIME_WORDS,
     Concept,
     Entry,
 )
-from bot.domain.replies.numbers import FOLDED_NUMERALS, MARKED_NUMERALS, spelled_number
+from bot.domain.replies.numbers import (
+    FOLDED_NUMERALS,
+    MARKED_NUMERALS,
+    MAX_NUMBER_WORDS,
+    spelled_number,
+)
 from bot.domain.replies.tokens import Shape, Token, tokenize
 
 
@@ -104,7 +110,7 @@ def lemmatize(text: str) -> list[Lemma]:
 
 def _expand(tokens: Sequence[Token]) -> list[Unit]:
     units: list[Unit] = []
-    for token in tokens:
+    for token in _without_repeats(tokens):
         expansion = ABBREVIATIONS.get(token.canon) if token.shape is Shape.WORD else None
         after_aspect = bool(units) and units[-1].fold in _ASPECT_WORDS
         if token.shape is Shape.WORD and token.canon in CONTEXT_ABBREVIATIONS and after_aspect:
@@ -117,9 +123,30 @@ def _expand(tokens: Sequence[Token]) -> list[Unit]:
     return units
 
 
+def _without_repeats(tokens: Sequence[Token]) -> list[Token]:
+    """Drop a word repeated right after itself ("ok ok", "👍👍👍"): emphasis, not meaning."""
+    kept: list[Token] = []
+    for token in tokens:
+        previous = kept[-1] if kept else None
+        repeated = previous is not None and previous.canon == token.canon
+        if not (repeated and token.shape is Shape.WORD):
+            kept.append(token)
+    return kept
+
+
 def _unit(token: Token) -> Unit:
-    value = int(token.raw) if token.shape is Shape.NUMBER and token.raw.isdigit() else None
+    value = _number_value(token.raw) if token.shape is Shape.NUMBER else None
     return Unit(token.fold, token.canon, token.marked, token.start, token.end, token.shape, value)
+
+
+def _number_value(raw: str) -> int | None:
+    """Digits as an int; a decimal ("12,5", "2.5") rounded, as percentages are."""
+    if raw.isdigit():
+        return int(raw) if len(raw) <= 9 else None
+    try:
+        return round(float(raw.replace(",", ".")))
+    except ValueError:
+        return None
 
 
 # --- pass 2: numbers in words ------------------------------------------------
@@ -156,7 +183,8 @@ def _read_numbers(units: list[Unit]) -> list[Unit]:
 
 def _numeral_run(units: Sequence[Unit], i: int) -> tuple[int, int] | None:
     end = i
-    while end < len(units) and _is_numeral(units[end]):
+    limit = min(len(units), i + MAX_NUMBER_WORDS)
+    while end < limit and _is_numeral(units[end]):
         end += 1
     if end == i:
         return None
@@ -202,48 +230,59 @@ def _match_phrases(units: Sequence[Unit]) -> list[Lemma]:
             lemmas.append(Lemma(concept, unit.fold, unit.start, unit.end, unit.value, unit.marked))
             i += 1
             continue
-        size, entries = _longest_phrase(units, i)
-        lemmas.append(_phrase_lemma(units[i : i + size], entries))
+        size, concept = _phrase_at(units, i)
+        lemmas.append(_phrase_lemma(units[i : i + size], concept))
         i += size
     return lemmas
 
 
-def _longest_phrase(units: Sequence[Unit], i: int) -> tuple[int, list[Entry]]:
-    for size in range(min(LONGEST_PHRASE, len(units) - i), 0, -1):
+def _phrase_at(units: Sequence[Unit], i: int) -> tuple[int, Concept]:
+    """The longest lexicon phrase starting at units[i] (size, concept), else one WORD."""
+    for size in PHRASE_SIZES.get(units[i].fold, ()):
         window = units[i : i + size]
-        if any(u.shape is not Shape.WORD for u in window):
+        if len(window) < size or any(u.shape is not Shape.WORD for u in window):
             continue
-        entries = PHRASES.get(tuple(u.fold for u in window), [])
-        fitting = [e for e in entries if _spelling_fits(window, e)]
-        if fitting:
-            return size, fitting
-    return 1, []
+        spelled = tuple((u.fold, u.canon if u.marked else None) for u in window)
+        concept = _phrase_concept(spelled)
+        if concept is not None:
+            return size, concept
+    return 1, Concept.WORD
 
 
-def _spelling_fits(window: Sequence[Unit], entry: Entry) -> bool:
+@lru_cache(maxsize=8192)
+def _phrase_concept(spelled: tuple[tuple[str, str | None], ...]) -> Concept | None:
+    """What a phrase means, given each word's fold and its typed spelling if marked.
+
+    AMBIGUOUS when diacritics are missing and entries disagree ("da": đã/dạ).
+    Cached: the same few hundred words make up most replies.
+    """
+    entries = PHRASES.get(tuple(fold for fold, _ in spelled), [])
+    concepts = {e.concept for e in entries if _spelling_fits(spelled, e)}
+    if not concepts:
+        return None
+    return concepts.pop() if len(concepts) == 1 else Concept.AMBIGUOUS
+
+
+def _spelling_fits(spelled: Sequence[tuple[str, str | None]], entry: Entry) -> bool:
     """Typed diacritics must match the entry; missing diacritics are forgiven."""
-    for unit, word in zip(window, entry.words, strict=True):
-        if unit.marked and unit.canon != word:
+    for (fold, typed), word in zip(spelled, entry.words, strict=True):
+        if typed is not None and typed != word:
             return False
-        if entry.marked_only and not unit.marked and unit.canon != word:
+        if entry.marked_only and typed is None and fold != word:
             return False
     return True
 
 
-def _phrase_lemma(window: Sequence[Unit], entries: Sequence[Entry]) -> Lemma:
-    key = " ".join(u.fold for u in window)
-    canon = " ".join(u.canon for u in window)
-    start, end = window[0].start, window[-1].end
-    marked = any(u.marked for u in window)
-    concepts = {e.concept for e in entries}
-    if not concepts:
-        concept = Concept.WORD
-    elif len(concepts) == 1:
-        concept = next(iter(concepts))
+def _phrase_lemma(window: Sequence[Unit], concept: Concept) -> Lemma:
+    first, last = window[0], window[-1]
+    if len(window) == 1:
+        key, canon, marked = first.fold, first.canon, first.marked
     else:
-        concept = Concept.AMBIGUOUS
+        key = " ".join(u.fold for u in window)
+        canon = " ".join(u.canon for u in window)
+        marked = any(u.marked for u in window)
     value = _WEEKDAYS.get(key) if concept is Concept.WEEKDAY else None
-    return Lemma(concept, key, start, end, value, marked, canon)
+    return Lemma(concept, key, first.start, last.end, value, marked, canon)
 
 
 # --- pass 4: context ---------------------------------------------------------

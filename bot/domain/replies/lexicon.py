@@ -110,13 +110,13 @@ PROG: đang | vẫn đang | vẫn | hiện đang | tiếp tục | đang tiếp t
 FUT: sẽ | dự kiến | phấn đấu | cố gắng | dự định
 NEAR: gần xong | sắp xong | gần hoàn thành | sắp hoàn thành | gần hoàn tất | sắp hoàn tất
 BASIC: cơ bản | về cơ bản
-DONE: xong | hoàn thành | hoàn tất | xong xuôi | kết thúc | hoàn thành xong
+DONE: xong | hoàn thành | hoàn tất | xong xuôi | kết thúc | hoàn thành xong | done | finished
 ACT: làm | thực hiện | triển khai | tiến hành | bắt đầu | bắt tay | bắt tay vào | xử lý
 ACT: tổng hợp | soạn | soạn thảo | xây dựng | rà soát | hoàn thiện | hoàn chỉnh | tổ chức
 ACT: tổ chức thực hiện | viết | nhập liệu | thu thập | xin ý kiến | lấy ý kiến | kiểm tra
 ACT: khảo sát | tham mưu | trình | điều tra | thống kê | chuẩn bị | phối hợp | làm tiếp
 ACT: giải quyết | làm việc | xác minh | khắc phục
-SEND: gửi | nộp | báo cáo | gửi đi | gửi lên | đẩy lên | tải lên | up | up lên | gửi lại
+SEND: gửi | nộp | báo cáo | gửi đi | gửi lên | đẩy lên | tải lên | up | up lên | gửi lại | cung cấp
 RECEIVE: nhận | nhận được | tiếp nhận | ghi nhận | tiếp thu
 SEEN: xem | đọc | xem được
 HAVE: có
@@ -243,7 +243,13 @@ def _parse_entries(spec: str) -> dict[tuple[str, ...], list[Entry]]:
 
 
 PHRASES: Mapping[tuple[str, ...], list[Entry]] = MappingProxyType(_parse_entries(_ENTRIES))
-LONGEST_PHRASE = max(len(key) for key in PHRASES)
+# For each first word, the phrase lengths starting with it, longest first.
+PHRASE_SIZES: Mapping[str, tuple[int, ...]] = MappingProxyType(
+    {
+        first: tuple(sorted({len(key) for key in PHRASES if key[0] == first}, reverse=True))
+        for first in {key[0] for key in PHRASES}
+    }
+)
 
 # Predicates and objects that make an unmarked "da" read as "đã" (already)
 # rather than "dạ" (polite yes), and that make a final "chưa"/"không" a question.

@@ -67,13 +67,15 @@ def _exact(words: Sequence[str]) -> int | None:
     return None if tens is None else hundreds + tens
 
 
+MAX_NUMBER_WORDS = 5  # "một trăm hai mươi lăm": no number below 1000 needs more
+
+
 def spelled_number(words: Sequence[str]) -> tuple[int, int] | None:
     """The longest number spelled at the start of folded `words`.
 
-    Returns (value, words used) or None. At most five words can make a number
-    below 1000, so only that many are tried.
+    Returns (value, words used) or None.
     """
-    for size in range(min(len(words), 5), 0, -1):
+    for size in range(min(len(words), MAX_NUMBER_WORDS), 0, -1):
         value = _exact(words[:size])
         if value is not None:
             return value, size

@@ -21,6 +21,7 @@ Officers ask for time in many shapes: "đến 30/5", "ngày 30 tháng 5",
 from __future__ import annotations
 
 import calendar as gregorian
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -115,7 +116,31 @@ def _with_target(expr: TimeExpr, targeted: bool) -> TimeExpr:
     )
 
 
+_STARTS = frozenset(
+    {
+        Concept.DATE,
+        Concept.DAY,
+        Concept.NUMBER,
+        Concept.END,
+        Concept.BEGIN,
+        Concept.MONTH,
+        Concept.NEXT_MONTH,
+        Concept.THIS_MONTH,
+        Concept.WEEKDAY,
+        Concept.NEXT_WEEK,
+        Concept.THIS_WEEK,
+        Concept.TOMORROW,
+        Concept.DAY_AFTER,
+        Concept.TODAY,
+        Concept.FEW_DAYS,
+        Concept.PAST_TIME,
+    }
+)
+
+
 def _match_at(lemmas: Sequence[Lemma], i: int) -> TimeExpr | None:
+    if lemmas[i].concept not in _STARTS:
+        return None
     for matcher in _MATCHERS:
         expr = matcher(lemmas, i)
         if expr is not None:
@@ -140,7 +165,7 @@ def _explicit_date(lemmas: Sequence[Lemma], i: int) -> TimeExpr | None:
     if _concept(lemmas, i) is Concept.DAY:
         i += 1
     if _concept(lemmas, i) is Concept.DATE:
-        parts = [int(p) for p in lemmas[i].key.replace("-", "/").split("/")]
+        parts = [int(p) for p in re.split(r"[/.-]", lemmas[i].key)]
         year = parts[2] if len(parts) == 3 else None
         if year is not None and year < 100:
             year += 2000
