@@ -24,12 +24,22 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.runtime import Runtime
 from bot.texts.common import COMMAND_MENU
+from handlers import agencies as agencies_handlers
+from handlers import chat_members as chat_members_handlers
 from handlers import errors, start
+from handlers import onboarding as onboarding_handlers
+from handlers import setup as setup_handlers
 from handlers.context import RUNTIME_KEY, BotApplication, BotContext
 
 log = logging.getLogger("nhacviec")
 
-HANDLER_MODULES: tuple[Any, ...] = (start,)
+HANDLER_MODULES: tuple[Any, ...] = (
+    start,
+    onboarding_handlers,
+    setup_handlers,
+    agencies_handlers,
+    chat_members_handlers,
+)
 JOB_MODULES: tuple[Any, ...] = ()
 
 

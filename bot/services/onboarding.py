@@ -285,6 +285,7 @@ class MemberInfo:
     username: str | None
     role: Role
     agency: AgencyInfo | None = None
+    workspace_name: str = ""
 
 
 class NotMember(LookupError):
@@ -323,6 +324,7 @@ async def _member_info(session: AsyncSession, member: Member) -> MemberInfo:
         if member.agency_id is not None
         else None
     )
+    workspace = await workspaces.get(session, member.workspace_id)
     return MemberInfo(
         member.id,
         member.telegram_user_id,
@@ -330,6 +332,7 @@ async def _member_info(session: AsyncSession, member: Member) -> MemberInfo:
         member.username,
         Role(member.role),
         agency_info(agency) if agency else None,
+        workspace.name if workspace else "",
     )
 
 
