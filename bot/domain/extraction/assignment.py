@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain.extraction.agencies import parties, starts_with_party
 from bot.domain.extraction.dates import DATE_PATTERN
@@ -80,6 +81,7 @@ class Assignment:
     lead_in: bool = False  # "Giao X chủ trì:" followed by sub-items
 
 
+@lru_cache(maxsize=512)
 def parse_assignment(text: str) -> Assignment | None:
     """The assignment at the start of `text`, or None when it gives no task."""
     role_first = _ROLE_FIRST.match(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bot.domain.deadlines import (
     DeadlineKind,
@@ -121,8 +122,17 @@ class Timing:
     note: str | None = None  # a warning code: "year_inferred", "past_period" ...
 
 
-def find_timings(text: str, doc: DocDate) -> list[Timing]:
-    """Every deadline or recurrence phrase in `text`, in reading order."""
+_CUES = re.compile(r"trước|chậm|hạn|trong|quý|hằng|hàng|mỗi|định\s+kỳ|không|xong|hoàn|hết", re.I)
+
+
+@lru_cache(maxsize=512)
+def find_timings(text: str, doc: DocDate) -> tuple[Timing, ...]:
+    """Every deadline or recurrence phrase in `text`, in reading order.
+
+    Cached: the task rules ask about the same paragraph more than once.
+    """
+    if not _CUES.search(text):
+        return ()  # most paragraphs of a long directive: skip a dozen patterns
     timings = _recurrences(text)
     taken = [(t.start, t.end) for t in timings]
     for finder in (_relative, _dated, _periods):
@@ -130,7 +140,7 @@ def find_timings(text: str, doc: DocDate) -> list[Timing]:
             if not any(timing.start < end and start < timing.end for start, end in taken):
                 timings.append(timing)
                 taken.append((timing.start, timing.end))
-    return sorted(timings, key=lambda t: t.start)
+    return tuple(sorted(timings, key=lambda t: t.start))
 
 
 def _kind(keyword: str) -> DeadlineKind:

@@ -22,7 +22,7 @@ Rules the seeds pin down, each with its reason:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bot.domain.deadlines import DeadlineSpec, Recurrence
 from bot.domain.extraction.actions import summarize
@@ -55,7 +55,7 @@ class Context:
     names: tuple[str, ...] = ()
     role: Role | None = None
     supporting: tuple[str, ...] = ()
-    timings: list[Timing] = field(default_factory=list)
+    timings: tuple[Timing, ...] = ()
 
 
 @dataclass
@@ -65,7 +65,7 @@ class Draft:
     text: str
     supporting: tuple[str, ...]
     action_start: int
-    timings: list[Timing]
+    timings: tuple[Timing, ...]
     anaphoric: bool = False
     action: str | None = None  # set when several sub-items merged into one task
     deadline_from: Draft | None = None  # the sub-item whose deadline a merged task keeps
@@ -145,7 +145,7 @@ def _draft(
     ctx: Context,
     sibling_role: Role | None,
     text: str,
-    timings: list[Timing],
+    timings: tuple[Timing, ...],
 ) -> Draft:
     if own is not None and own.parties:
         names, supporting, anaphoric = own.parties, own.supporting, own.anaphoric
@@ -202,7 +202,7 @@ def _merge_steps(drafts: list[Draft], node: Node) -> list[Draft]:
             text=" ".join(d.text for d in drafts),
             supporting=first.supporting,
             action_start=0,
-            timings=[],  # the merged text is re-read below, so spans stay right
+            timings=(),  # the merged task takes its deadline from `deadline_from`
             anaphoric=first.anaphoric,
             action="; ".join(_lower_first(s) if i else s for i, s in enumerate(steps)),
             deadline_from=last,
