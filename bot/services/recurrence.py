@@ -28,6 +28,7 @@ from bot.runtime import Runtime
 from bot.services.reminders import schedule_task
 from storage.models import Task, TaskState
 from storage.repositories import reminders as repo
+from storage.repositories import tasks as task_repository
 
 log = logging.getLogger("nhacviec.recurrence")
 
@@ -98,8 +99,7 @@ async def open_next_occurrence(runtime: Runtime, task_id: int) -> int | None:
 
 async def _open_next(runtime: Runtime, task_id: int) -> int | None:
     async with runtime.database.session() as session:
-        found = await repo.tasks(session, [task_id])
-        task = found[0] if found else None
+        task = await task_repository.lock_task(session, task_id)  # one opener at a time (PG)
         if task is None:
             return None
         existing = await repo.successor(session, task_id)
@@ -113,7 +113,10 @@ async def _open_next(runtime: Runtime, task_id: int) -> int | None:
         spec = occurrence_spec(rec, stated)
         code = None
         for candidate in _codes_after(task.code):
-            if not await repo.code_taken(session, task.workspace_id, candidate):
+            holder = await repo.task_with_code(session, task.workspace_id, candidate)
+            if holder is not None and holder.previous_occurrence_id == task_id:
+                return holder.id  # opened meanwhile by another caller
+            if holder is None:
                 code = candidate
                 break
         if code is None:

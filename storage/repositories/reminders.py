@@ -511,11 +511,9 @@ async def successor(session: AsyncSession, task_id: int) -> Task | None:
     return (await session.execute(query.limit(1))).scalars().first()
 
 
-async def code_taken(session: AsyncSession, workspace_id: int, code: str) -> bool:
-    query = select(col(Task.id)).where(
-        col(Task.workspace_id) == workspace_id, col(Task.code) == code
-    )
-    return (await session.execute(query.limit(1))).first() is not None
+async def task_with_code(session: AsyncSession, workspace_id: int, code: str) -> Task | None:
+    query = select(Task).where(col(Task.workspace_id) == workspace_id, col(Task.code) == code)
+    return (await session.execute(query.limit(1))).scalars().first()
 
 
 async def recurring_without_successor(session: AsyncSession) -> list[Task]:
