@@ -1,0 +1,135 @@
+"""The daily digest on PTB's JobQueue.
+
+`run_daily` at DIGEST_TIME in BOT_TIMEZONE (the time carries its zone, so it
+does not depend on the Application's Defaults), every day; the service skips
+non-working days. At start-up a catch-up run sends today's digest if its time
+has passed and it was not sent (the outbox makes that a no-op otherwise), and
+reports rows a stopped process left half-sent. When Telegram asked to wait,
+nothing was delivered and the row went back to 'pending': a retry is
+scheduled, a few times, within the day.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time
+from typing import cast
+
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+
+from bot.runtime import Runtime
+from bot.services import digest as digest_service
+from bot.services.digest import DailyOutcome, DeliveryError, DeliveryFailure
+from handlers.context import RUNTIME_KEY, BotApplication, BotContext
+from storage.models import OutboxState
+
+log = logging.getLogger("nhacviec.jobs.digest")
+
+RETRY_DELAY_SECONDS = 300.0
+MAX_RETRIES = 6
+STARTED_AT_KEY = "digest.started_at"
+
+
+class TelegramSender:
+    """The digest service's Sender over PTB's bot, errors sorted by what they mean."""
+
+    def __init__(self, bot: ExtBot[object]) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, text: str) -> int:
+        try:
+            message = await self.bot.send_message(chat_id, text)
+        except Exception as exc:
+            raise _classify(exc) from exc
+        return message.message_id
+
+    async def send_photo(self, chat_id: int, photo: bytes, caption: str) -> int:
+        try:
+            message = await self.bot.send_photo(chat_id, photo=photo, caption=caption)
+        except Exception as exc:
+            raise _classify(exc) from exc
+        return message.message_id
+
+
+def _classify(exc: Exception) -> DeliveryError:
+    if isinstance(exc, RetryAfter):
+        retry = exc.retry_after
+        seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
+        return DeliveryError(str(exc), DeliveryFailure.RETRY, retry_after=seconds)
+    if isinstance(exc, TimedOut):
+        # The request may have reached Telegram: never resend blindly.
+        return DeliveryError(str(exc), DeliveryFailure.UNKNOWN)
+    if isinstance(exc, Forbidden | ChatMigrated | BadRequest):
+        return DeliveryError(str(exc), DeliveryFailure.GONE)
+    if isinstance(exc, NetworkError):
+        return DeliveryError(str(exc), DeliveryFailure.UNKNOWN)
+    return DeliveryError(repr(exc), DeliveryFailure.UNKNOWN)
+
+
+def _runtime(context: BotContext) -> Runtime:
+    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+async def daily(context: BotContext) -> None:
+    outcomes = await digest_service.send_daily(_runtime(context), TelegramSender(context.bot))
+    _log_and_retry(context, outcomes, attempt=0)
+
+
+async def catch_up(context: BotContext) -> None:
+    runtime = _runtime(context)
+    started_at: datetime = context.application.bot_data.get(STARTED_AT_KEY) or runtime.now()
+    outcomes = await digest_service.catch_up(
+        runtime, TelegramSender(context.bot), started_at=started_at
+    )
+    _log_and_retry(context, outcomes, attempt=0)
+
+
+async def retry(context: BotContext) -> None:
+    """Retry the day's digest that Telegram asked to delay (the same day, never the next)."""
+    data = context.job.data if context.job and isinstance(context.job.data, dict) else {}
+    attempt = int(data.get("attempt", 1))
+    day = data.get("day")
+    if not isinstance(day, date) or day != _runtime(context).today():
+        return
+    outcomes = await digest_service.send_daily(
+        _runtime(context), TelegramSender(context.bot), day=day
+    )
+    _log_and_retry(context, outcomes, attempt=attempt)
+
+
+def _log_and_retry(context: BotContext, outcomes: list[DailyOutcome], *, attempt: int) -> None:
+    for outcome in outcomes:
+        if outcome.state is not None:
+            log.info(
+                "digest workspace=%s day=%s state=%s messages=%d error=%s",
+                outcome.workspace_id,
+                outcome.day,
+                outcome.state,
+                len(outcome.message_ids),
+                outcome.error,
+            )
+    waiting = [outcome for outcome in outcomes if outcome.state is OutboxState.PENDING]
+    application = cast(BotApplication, context.application)
+    job_queue = application.job_queue
+    if not waiting or job_queue is None:
+        return
+    if attempt >= MAX_RETRIES:
+        log.error("digest still not sent after %d retries; giving up for today", attempt)
+        return
+    delay = max([RETRY_DELAY_SECONDS, *(o.retry_after or 0.0 for o in waiting)])
+    data = {"attempt": attempt + 1, "day": waiting[0].day}
+    job_queue.run_once(retry, when=delay, data=data, name="digest.retry")
+
+
+def schedule(application: BotApplication) -> None:
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("the digest needs PTB's job queue (python-telegram-bot[job-queue])")
+    settings = runtime.settings
+    at = time(settings.digest_time.hour, settings.digest_time.minute, tzinfo=settings.timezone)
+    application.bot_data[STARTED_AT_KEY] = runtime.now()
+    job_queue.run_daily(daily, time=at, name="digest.daily")
+    job_queue.run_once(catch_up, when=1.0, name="digest.catch_up")
