@@ -30,6 +30,7 @@ from handlers import errors, start
 from handlers import onboarding as onboarding_handlers
 from handlers import setup as setup_handlers
 from handlers.context import RUNTIME_KEY, BotApplication, BotContext
+from jobs import reminders as reminder_jobs
 
 log = logging.getLogger("nhacviec")
 
@@ -40,7 +41,33 @@ HANDLER_MODULES: tuple[Any, ...] = (
     agencies_handlers,
     chat_members_handlers,
 )
-JOB_MODULES: tuple[Any, ...] = ()
+JOB_MODULES: tuple[Any, ...] = (reminder_jobs,)
+
+
+# Telegram's flood limits (about 30 messages a second overall, 20 a minute in
+# one group) behave as sliding windows, and the sandbox enforces them so. PTB's
+# AIORateLimiter is aiolimiter's leaky bucket: it admits `max_rate` at once and
+# then `max_rate / period` per second, so in any window of T seconds up to
+# max_rate + rate * T. With PTB's defaults (30 per 1 s, 20 per 60 s) that is 60
+# messages in one second and 40 in one minute per group: 429s under load, and
+# each 429 pauses every request. These values keep every window within the
+# limit: overall a bucket of 1 refilled 29 times a second (at most 30 in any
+# second, 29/s sustained); per group a bucket of 10 refilled 10 times a minute
+# (at most 20 in any minute; 10 at once). `max_retries` retries a 429 that
+# still happens after its retry_after; beyond that the reminder outbox retries
+# later with backoff.
+OVERALL_RATE = (1.0, 1 / 29)  # (max_rate, time_period in seconds)
+GROUP_RATE = (10.0, 60.0)
+
+
+def rate_limiter(max_retries: int = 3) -> AIORateLimiter:
+    return AIORateLimiter(
+        overall_max_rate=OVERALL_RATE[0],
+        overall_time_period=OVERALL_RATE[1],
+        group_max_rate=GROUP_RATE[0],
+        group_time_period=GROUP_RATE[1],
+        max_retries=max_retries,
+    )
 
 
 def build_application(runtime: Runtime, *, rate_limiter_retries: int = 3) -> BotApplication:
@@ -58,7 +85,7 @@ def build_application(runtime: Runtime, *, rate_limiter_retries: int = 3) -> Bot
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=rate_limiter_retries))
+        .rate_limiter(rate_limiter(rate_limiter_retries))
         .context_types(ContextTypes(context=BotContext))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
