@@ -26,22 +26,24 @@ from bot.runtime import Runtime
 from bot.texts.common import COMMAND_MENU
 from handlers import agencies as agencies_handlers
 from handlers import chat_members as chat_members_handlers
-from handlers import errors, start
+from handlers import errors, reports, start
 from handlers import onboarding as onboarding_handlers
 from handlers import setup as setup_handlers
 from handlers.context import RUNTIME_KEY, BotApplication, BotContext
+from jobs import digest as digest_job
 from jobs import reminders as reminder_jobs
 
 log = logging.getLogger("nhacviec")
 
 HANDLER_MODULES: tuple[Any, ...] = (
     start,
+    reports,
     onboarding_handlers,
     setup_handlers,
     agencies_handlers,
     chat_members_handlers,
 )
-JOB_MODULES: tuple[Any, ...] = (reminder_jobs,)
+JOB_MODULES: tuple[Any, ...] = (reminder_jobs, digest_job)
 
 
 # Telegram's flood limits (about 30 messages a second overall, 20 a minute in
