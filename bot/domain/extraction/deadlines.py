@@ -28,7 +28,6 @@ from bot.domain.extraction.dates import (
     DATE_PATTERN,
     ROMAN,
     has_year,
-    make_date,
     month_end,
     parse_date,
     quarter_end,
@@ -293,10 +292,3 @@ def _period(match: re.Match[str], end: date, doc: DocDate, year_written: str | N
         return Timing(match.start(), match.end(), spec, note="past_period")
     note = None if year_written else "year_inferred"
     return Timing(match.start(), match.end(), spec, note=note)
-
-
-def valid(spec: DeadlineSpec) -> bool:
-    return (
-        spec.stated is None
-        or make_date(spec.stated.year, spec.stated.month, spec.stated.day) is not None
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.extraction.deadlines import DocDate
-from bot.domain.extraction.header import parse_header
+from bot.domain.extraction.header import Header, parse_header
 from bot.domain.extraction.model import ExtractedDirective, ExtractionWarning
 from bot.domain.extraction.normalize import clean_text, join_paragraphs, split_zones
 from bot.domain.extraction.recipients import parse_recipients
@@ -31,7 +31,7 @@ def extract_directive(text: str) -> ExtractedDirective:
     references = find_references(body_paragraphs, header.year)
     found = extract_tasks(build_body(body_paragraphs), recipients.as_agencies, doc)
     signature = parse_signature(zones.footer)
-    warnings = [*_header_warnings(header.day_blank, header), *found.warnings]
+    warnings = [*_header_warnings(header), *found.warnings]
     return ExtractedDirective(
         number=header.number,
         symbol=header.symbol,
@@ -50,14 +50,12 @@ def extract_directive(text: str) -> ExtractedDirective:
     )
 
 
-def _header_warnings(day_blank: bool, header: object) -> list[ExtractionWarning]:
-    from bot.domain.extraction.header import Header
-
-    assert isinstance(header, Header)
+def _header_warnings(header: Header) -> list[ExtractionWarning]:
+    """A draft with the day left blank, no number yet, or a header we could not read."""
     warnings: list[ExtractionWarning] = []
     if header.year is None:
         warnings.append(ExtractionWarning("date", "date_not_found"))
-    elif day_blank:
+    elif header.day_blank:
         warnings.append(ExtractionWarning("date", "day_blank"))
     elif header.date is None:
         warnings.append(ExtractionWarning("date", "invalid_date"))
