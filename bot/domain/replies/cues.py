@@ -133,19 +133,35 @@ def question_form(lemmas: Sequence[Lemma], segment: Segment) -> Question | None:
     xong đâu"), not questions.
     """
     items = lemmas[segment.first : segment.last]
+    denial = final_denial(items) if not segment.asked else None
     negated = False
     for position, lemma in enumerate(items):
         if lemma.concept in (Concept.NEG, Concept.CANNOT):
             negated = True
         if lemma.concept in (Concept.QWORD, Concept.ASK):
             return Question.WH
-        if lemma.concept in (Concept.WHAT, Concept.QWHERE) and not negated:
+        if lemma.concept in (Concept.WHAT, Concept.QWHERE) and not negated and not denial:
             return Question.WH
         if lemma.concept is Concept.OR and 0 < position < len(items) - 1:
             return Question.WH
     if _ends_yes_no(items):
         return Question.YES_NO
     return Question.ASKED if segment.asked else None
+
+
+_DENIABLE = frozenset(
+    {Concept.DONE, Concept.BLOCK, Concept.WHAT, Concept.PERF, Concept.ABLE, Concept.NEAR}
+)
+
+
+def final_denial(items: Sequence[Lemma]) -> Lemma | None:
+    """The "đâu" of "đã xong đâu", "có vướng gì đâu": a final "đâu" right after
+    a state word, without "?", denies it ("not done at all") rather than asking
+    where. After a verb of motion ("nộp qua đâu", "gửi đâu") it still asks."""
+    core = [lemma for lemma in items if lemma.concept not in _FILLERS]
+    if len(core) < 2 or core[-1].concept is not Concept.QWHERE:
+        return None
+    return core[-1] if core[-2].concept in _DENIABLE else None
 
 
 def _ends_yes_no(items: Sequence[Lemma]) -> bool:
@@ -254,7 +270,8 @@ Handler = Callable[[Frame, int, State], list[Cue]]
 
 def clause_cues(frame: Frame) -> list[Cue]:
     """The cues of one clause, at most one (the strongest) per kind."""
-    state = State()
+    denial = final_denial(frame.lemmas[frame.first : frame.last])
+    state = State(denial, frame.first) if denial is not None else State()
     cues: list[Cue] = []
     for i in range(frame.first, frame.last):
         concept = frame.lemmas[i].concept

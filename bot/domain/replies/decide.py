@@ -40,7 +40,7 @@ CONFLICTS: Mapping[ReplyKind, frozenset[ReplyKind]] = {
     K.IN_PROGRESS: frozenset({K.DONE, K.NOT_STARTED, K.QUESTION}),
     K.NOT_STARTED: frozenset({K.DONE, K.IN_PROGRESS, K.QUESTION}),
     K.BLOCKED: frozenset({K.DONE, K.QUESTION}),
-    K.MORE_TIME: frozenset(),
+    K.MORE_TIME: frozenset({K.DONE}),  # "xong rồi, sang tuần sau gửi bản giấy": ask
     K.QUESTION: frozenset(),
     K.ACKNOWLEDGEMENT: frozenset(),
 }

@@ -368,7 +368,7 @@ def _merge(lemmas: list[Lemma]) -> list[Lemma]:
             out[-1] = merged
         else:
             out.append(_alone(lemma, prev))
-    return _weekday_codes(out)
+    return _fractions(_weekday_codes(out))
 
 
 def _merge_pair(prev: Lemma, lemma: Lemma) -> Lemma | None:
@@ -380,6 +380,25 @@ def _merge_pair(prev: Lemma, lemma: Lemma) -> Lemma | None:
     if lemma.concept is Concept.NUMBER and prev.key == "thu" and lemma.value in range(2, 8):
         return _span(prev, lemma, Concept.WEEKDAY, (lemma.value or 2) - 2)
     return None
+
+
+_COUNTED = frozenset({Concept.WORD, Concept.RESOURCE, Concept.REPORT, Concept.PARTIAL})
+_DATE_LEADS = frozenset({Concept.DAY, Concept.TARGET, Concept.END})
+
+
+def _fractions(lemmas: list[Lemma]) -> list[Lemma]:
+    """ "3/5 xã", "3/5 chỉ tiêu": a smaller-over-larger pair before a counted noun,
+    with no "ngày"/"đến" before it, is a share of the work (PARTIAL), not 3 May."""
+    out = list(lemmas)
+    for i, lemma in enumerate(out):
+        if lemma.concept is not Concept.DATE or i + 1 >= len(out):
+            continue
+        parts = lemma.key.replace("-", "/").split("/")
+        led = i > 0 and out[i - 1].concept in _DATE_LEADS
+        counted = out[i + 1].concept in _COUNTED
+        if len(parts) == 2 and int(parts[0]) < int(parts[1]) and counted and not led:
+            out[i] = replace(lemma, concept=Concept.PARTIAL)
+    return out
 
 
 def _alone(lemma: Lemma, prev: Lemma | None) -> Lemma:

@@ -115,14 +115,15 @@ ACT: làm | thực hiện | triển khai | tiến hành | bắt đầu | bắt t
 ACT: tổng hợp | soạn | soạn thảo | xây dựng | rà soát | hoàn thiện | hoàn chỉnh | tổ chức
 ACT: tổ chức thực hiện | viết | nhập liệu | thu thập | xin ý kiến | lấy ý kiến | kiểm tra
 ACT: khảo sát | tham mưu | trình | điều tra | thống kê | chuẩn bị | phối hợp | làm tiếp
-ACT: giải quyết | làm việc | xác minh | khắc phục
+ACT: giải quyết | làm việc | xác minh | khắc phục | chỉnh sửa | sửa | bổ sung | cập nhật
+ACT: phân tích | đôn đốc | rà soát lại | nhập
 SEND: gửi | nộp | báo cáo | gửi đi | gửi lên | đẩy lên | tải lên | up | up lên | gửi lại | cung cấp
 RECEIVE: nhận | nhận được | tiếp nhận | ghi nhận | tiếp thu
 SEEN: xem | đọc | xem được
 HAVE: có
 ABLE: được
 BLOCK: vướng | vướng mắc | khó khăn | bị tắc | tắc! | vấn đề | gặp vấn đề | gặp khó khăn
-BLOCK: trục trặc | lỗi | bị lỗi | bế tắc | vướng mắt
+BLOCK: trục trặc | lỗi | bị lỗi | bế tắc | vướng mắt | trở ngại | gặp trở ngại | ách tắc | tắc nghẽn
 LACK: thiếu
 WAIT: chờ | đợi | chờ đợi
 EXT: gia hạn | lùi | lùi hạn | lùi thời hạn | hoãn | khất | kéo dài | kéo dài thời gian

@@ -52,6 +52,11 @@ def test_negated_or_partial_completion_is_not_done(text: str, kind: ReplyKind) -
     assert read(text).kind is kind
 
 
+def test_a_share_of_the_work_is_not_a_date() -> None:
+    assert read("Hoàn thành 3/5 chỉ tiêu").kind is K.IN_PROGRESS
+    assert read("đã gửi ngày 3/5 cho Sở").kind is K.DONE
+
+
 def test_full_completion_is_done() -> None:
     assert read("hoàn thành 100%").kind is K.DONE
     assert read("Đã xong, không có vướng mắc gì").kind is K.DONE
@@ -109,6 +114,19 @@ def test_questions_about_completion_are_questions(text: str) -> None:
     ],
 )
 def test_dau_and_gi_after_a_negation_are_emphasis_not_questions(text: str, kind: ReplyKind) -> None:
+    assert read(text).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("đã xong đâu", K.IN_PROGRESS),
+        ("có vướng gì đâu ạ", K.IN_PROGRESS),
+        ("gửi đâu ạ", K.QUESTION),
+    ],
+)
+def test_final_dau_after_a_state_denies_it(text: str, kind: ReplyKind) -> None:
+    # colloquial "đã xong đâu" = "not done at all"; after a verb of motion it asks where
     assert read(text).kind is kind
 
 
@@ -380,6 +398,10 @@ def test_clear_replies_do_not_need_confirmation() -> None:
 def test_contradictory_reply_needs_confirmation() -> None:
     reading = read("Đã xong T12, T13 đang làm")
     assert needs_confirmation(reading)
+
+
+def test_done_with_a_later_date_asks_rather_than_guessing() -> None:
+    assert needs_confirmation(read("Xong rồi, sang tuần sau em gửi bản giấy"))
 
 
 def test_unrecognised_reply_is_other_and_asks() -> None:
