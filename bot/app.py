@@ -27,8 +27,11 @@ from bot.texts.common import COMMAND_MENU
 from handlers import agencies as agencies_handlers
 from handlers import chat_members as chat_members_handlers
 from handlers import errors, reports, start
+from handlers import extensions as extensions_handlers
 from handlers import onboarding as onboarding_handlers
+from handlers import replies as replies_handlers
 from handlers import setup as setup_handlers
+from handlers import status_view as status_view_handlers
 from handlers.context import RUNTIME_KEY, BotApplication, BotContext
 from jobs import digest as digest_job
 from jobs import reminders as reminder_jobs
@@ -42,6 +45,9 @@ HANDLER_MODULES: tuple[Any, ...] = (
     setup_handlers,
     agencies_handlers,
     chat_members_handlers,
+    replies_handlers,
+    extensions_handlers,
+    status_view_handlers,
 )
 JOB_MODULES: tuple[Any, ...] = (reminder_jobs, digest_job)
 

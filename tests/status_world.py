@@ -7,12 +7,16 @@ tests of the status services do not depend on other services.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
+from sqlmodel import select
 
 from bot.domain.rights import Role
+from bot.services.overview import Counts
 from storage.database import Database
 from storage.models import (
     Agency,
@@ -258,3 +262,92 @@ def _task_values(
         "completed_at": completed_at,
         "created_at": at,
     }
+
+
+# ---------------------------------------------------------------- the independent truth
+
+
+class Truth:
+    """Categories computed from the rows with no code of the product."""
+
+    def __init__(self, tasks: list[Task], updates: list[StatusUpdate], pending: set[int]) -> None:
+        reverted = {u.reverts_id for u in updates if u.reverts_id is not None}
+        started = {
+            u.task_id
+            for u in updates
+            if u.kind in ("done", "in_progress", "blocked") and u.id not in reverted
+        }
+        self.rows: dict[int, dict[str, Any]] = {}
+        for task in tasks:
+            if task.state == "cancelled":
+                continue
+            deadline = task.effective_deadline
+            if task.state == "done":
+                assert task.completed_on is not None
+                late = deadline is not None and task.completed_on > deadline
+                category = "done_late" if late else "done_on_time"
+            else:
+                category = (
+                    "open_overdue" if deadline is not None and deadline < TODAY else "open_on_time"
+                )
+            is_open = task.state == "open"
+            blocked = is_open and task.blocked_reason is not None
+            assert task.id is not None
+            self.rows[task.id] = {
+                "category": category,
+                "agency": task.agency_id,
+                "directive": task.directive_id,
+                "blocked": blocked,
+                "not_started": is_open
+                and task.progress == 0
+                and not blocked
+                and task.id not in started,
+                "pending": is_open and task.id in pending,
+            }
+
+    def counts(self, **where: int) -> Counts:
+        rows = [
+            r for r in self.rows.values() if all(r[key] == value for key, value in where.items())
+        ]
+        tally = Counter(r["category"] for r in rows)
+        return Counts(
+            done_on_time=tally["done_on_time"],
+            done_late=tally["done_late"],
+            open_on_time=tally["open_on_time"],
+            open_overdue=tally["open_overdue"],
+            blocked=sum(r["blocked"] for r in rows),
+            not_started=sum(r["not_started"] for r in rows),
+            pending_extensions=sum(r["pending"] for r in rows),
+        )
+
+    def ids(self, **where: object) -> set[int]:
+        return {
+            task_id
+            for task_id, r in self.rows.items()
+            if all(r[key] == value for key, value in where.items())
+        }
+
+
+async def truth(database: Database, workspace_id: int) -> Truth:
+    async with database.session() as session:
+        tasks = list(
+            (await session.execute(select(Task).where(Task.workspace_id == workspace_id))).scalars()
+        )
+        updates = list(
+            (
+                await session.execute(
+                    select(StatusUpdate).where(StatusUpdate.workspace_id == workspace_id)
+                )
+            ).scalars()
+        )
+        pending = set(
+            (
+                await session.execute(
+                    select(ExtensionRequest.task_id).where(
+                        ExtensionRequest.workspace_id == workspace_id,
+                        ExtensionRequest.state == "pending",
+                    )
+                )
+            ).scalars()
+        )
+    return Truth(tasks, updates, pending)
