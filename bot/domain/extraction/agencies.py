@@ -13,11 +13,11 @@ import re
 # Capitalised words that begin an agency's name. Case matters: "Ban Quản lý"
 # is an agency, "sở, ban, ngành" is the lower-case group phrase.
 HEAD = (
-    r"(?:UBND|HĐND|MTTQ|Ủy\s+ban|Hội\s+đồng|Sở|Phòng|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|"
-    r"Bộ|Thanh\s+tra|Cục|Chi\s+cục|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc|Bảo\s+hiểm|Ngân\s+hàng|"
-    r"Liên\s+đoàn|Liên\s+minh|Hội|Đoàn|Tỉnh\s+đoàn|Trường|Bệnh\s+viện|Viện|Tòa\s+án|"
+    r"(?:UBND|HĐND|MTTQ|Ủy\s+ban|Hội\s+đồng|Sở|Phòng|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|"
+    r"Bộ(?!\s+(?:phận|chỉ\s+số|tiêu\s+chí|hồ\s+sơ|máy))|Thanh\s+tra|Cục|Chi\s+cục|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc|Bảo\s+hiểm|Ngân\s+hàng|"
+    r"Liên\s+đoàn|Liên\s+minh|Hội(?!\s+nghị)|Đoàn|Tỉnh\s+đoàn|Trường(?!\s+hợp)|Bệnh\s+viện|Viện|Tòa\s+án|"
     r"Tổng\s+cục|Chính\s+phủ|Thủ\s+tướng|Tỉnh\s+ủy|Huyện\s+ủy|Thành\s+ủy|Đảng\s+ủy|Quỹ|"
-    r"Đội|Hạt|Thường\s+trực|Cảng\s+vụ|Cơ\s+quan)(?![\w])"
+    r"Đội(?!\s+ngũ)|Hạt|Thường\s+trực|Cảng\s+vụ|Cơ\s+quan)(?![\w])"
 )
 TITLE = (
     r"(?:Thủ\s+trưởng|Phó\s+Chủ\s+tịch|Chủ\s+tịch|Phó\s+Giám\s+đốc|Tổng\s+Giám\s+đốc|"

@@ -54,7 +54,9 @@ _ISSUER_PREFIX = re.compile(
     r"[^.;:]{0,60}$"
 )
 _ROLE_FIRST = re.compile(r"^(?P<role>[Cc]hủ\s+trì|[Pp]hối\s+hợp)\b\s*,?\s*")
-_ACCOUNTABLE = re.compile(r"^(?:chịu|có)\s+trách\s+nhiệm\s+(?:trước|về\s+kết\s+quả)", re.IGNORECASE)
+_ACCOUNTABLE = re.compile(
+    r"^(?:chịu|có)\s+trách\s+nhiệm\s+(?:trước|về\s+kết\s+quả|thi\s+hành)", re.IGNORECASE
+)
 _NARRATIVE = re.compile(r"^(?:đã|đang|vừa|được|là|gồm|có(?!\s+trách\s+nhiệm))\s", re.IGNORECASE)
 _ANAPHORA = re.compile(
     r"nêu\s+trên|nêu\s+tại|có\s+tên\s+tại|tại\s+phần\s+Kính\s+gửi|được\s+gửi\s+văn\s+bản",
@@ -62,6 +64,12 @@ _ANAPHORA = re.compile(
 )
 _QUALIFIER = re.compile(r"^,?\s*chủ\s+trì\s*,\s*phụ\s+trách\b", re.IGNORECASE)
 _CITED_DATE = re.compile(rf"\s+ngày\s+(?:{DATE_PATTERN}).*$", re.IGNORECASE)
+_UNIT = r"(?:huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|đặc\s+khu)"
+_UNIT_GROUP = re.compile(
+    rf"(?:(?:Chủ\s+tịch|Thủ\s+trưởng)\s+)?(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+các\s+{_UNIT}"
+    rf"(?:\s*,\s*{_UNIT})*(?:\s+(?:liên\s+quan|trên\s+địa\s+bàn\s+(?:tỉnh|huyện|thành\s+phố)|"
+    r"thuộc\s+(?:tỉnh|huyện|thành\s+phố)|miền\s+núi|ven\s+biển|biên\s+giới))?"
+)
 _SCOPE = re.compile(
     r",?\s*(?:theo|trong\s+phạm\s+vi|căn\s+cứ)\s[^;:.]{0,160}?"
     r"(?=,?\s+(?:(?:chịu|có)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp)(?!\w))",
@@ -92,7 +100,7 @@ def parse_assignment(text: str) -> Assignment | None:
     start, explicit = _party_start(text)
     if start is None:
         return None
-    end = _phrase_end(text, start)
+    end = _unit_group_end(text, start, _phrase_end(text, start))
     phrase = text[start:end].strip(" ,")
     rest = text[end:]
     if not phrase or _NARRATIVE.match(rest.lstrip(" ,")) or _ACCOUNTABLE.match(rest.lstrip(" ,")):
@@ -144,6 +152,15 @@ def _phrase_end(text: str, start: int) -> int:
         ends.append(match.start())
         break
     return min(ends)
+
+
+def _unit_group_end(text: str, start: int, end: int) -> int:
+    """ "UBND các xã, thị trấn treo băng rôn": the group ends after its unit list,
+    whatever verb follows (the verb list cannot hold every verb)."""
+    match = _UNIT_GROUP.match(text, start)
+    if match and match.end() < end and re.match(r"\s+(?!và\s)[a-zđà-ỹ]", text[match.end() :]):
+        return match.end()
+    return end
 
 
 def _skip_scope(text: str, position: int) -> int:

@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.domain.extraction.agencies import ORG_HEADS, title_case_agency, title_case_place
 from bot.domain.extraction.dates import make_date
+from bot.domain.extraction.normalize import is_heading
 
 SYMBOL = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-ZĐ0-9&][A-Za-zĐđ0-9&]*(?:\.[A-Za-zĐđ0-9]+)*)*"
 _NUMBER_LINE = re.compile(
@@ -29,6 +30,10 @@ _MOTTO = re.compile(
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^[\s\-_=.*]*$")
+_DOC_TYPE = re.compile(
+    r"^\s*(?:KẾ\s+HOẠCH|QUYẾT\s+ĐỊNH|THÔNG\s+BÁO|CHỈ\s+THỊ|CÔNG\s+ĐIỆN|HƯỚNG\s+DẪN|"
+    r"BÁO\s+CÁO|TỜ\s+TRÌNH)\s*$"
+)
 _SUBJECT_START = re.compile(r"^\s*(?:V/v|Về\s+việc)\s*:?\s*", re.IGNORECASE)
 _UNIT = r"TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN|ĐẶC\s+KHU"
 _COMMITTEE = re.compile(rf"^(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN)\s+(?P<unit>{_UNIT})\s+(?P<rest>.+)$")
@@ -182,6 +187,22 @@ def _subject(lines: list[str]) -> str | None:
             pieces.extend(_subject_continuation(lines[index + 1 :]))
             subject = re.sub(r"\s+", " ", " ".join(pieces)).strip(" .;")
             return subject or None
+    return _titled_subject(lines)
+
+
+def _titled_subject(lines: list[str]) -> str | None:
+    """A plan or notice: "KẾ HOẠCH" and, on the next lines, what it is about."""
+    for index, line in enumerate(lines):
+        if _DOC_TYPE.match(line):
+            pieces: list[str] = []
+            for following in lines[index + 1 :]:
+                text = following.strip()
+                if not text or is_heading(text):
+                    if pieces:
+                        break
+                    continue
+                pieces.append(text)
+            return " ".join(pieces).strip(" .;") or None
     return None
 
 
@@ -196,6 +217,8 @@ def _subject_continuation(lines: list[str]) -> list[str]:
                 break
             continue
         text = _residual(line)
+        if text and is_heading(text) and " " in text:
+            break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "QUYẾT ĐỊNH:": the subject is over
         if text:
             pieces.append(text)
     return pieces

@@ -143,10 +143,10 @@ def _header_end(lines: list[str]) -> int:
             return index
     seen_subject_or_date = False
     for index, line in enumerate(lines):
+        if seen_subject_or_date and _BODY_OPENER.match(line):
+            return index
         if re.search(r"V/v|Về\s+việc|ngày\s.{0,20}tháng", line, re.IGNORECASE):
             seen_subject_or_date = True
-        elif seen_subject_or_date and _BODY_OPENER.match(line):
-            return index
     return 0
 
 

@@ -148,12 +148,14 @@ def _draft(
     timings: tuple[Timing, ...],
 ) -> Draft:
     if own is not None and own.parties:
+        # Its own agency: the lead-in's and the siblings' roles belong to someone else.
         names, supporting, anaphoric = own.parties, own.supporting, own.anaphoric
+        role = own.role
     else:
         names, supporting, anaphoric = ctx.names, ctx.supporting, False
         if own is not None and own.supporting:
             supporting = own.supporting
-    role = (own.role if own else None) or ctx.role or sibling_role
+        role = (own.role if own else None) or ctx.role or sibling_role
     start = own.action_start if own else 0
     return Draft(names, role, text, supporting, start, timings, anaphoric)
 
