@@ -10,6 +10,8 @@ decided per segment and per clause, and only there:
   inside it is what is being *asked about*, not reported: "Đã hoàn thành
   chưa?" reports nothing. The one exception is a yes/no question that asks
   for time ("xin lùi sang thứ 4 được không ạ?"): that is a polite request.
+  "gì"/"đâu" after a negation are emphasis ("không vướng gì"), and a final
+  "đâu" after a state word denies it ("đã xong đâu" = not done at all).
 - **Negation and aspect** are decided per clause. "chưa"/"không" governs the
   predicates after it in its clause; "đã" (past), "đang" (progressive) and
   "sẽ"/"dự kiến" (future) likewise. A clause is then read as a frame:

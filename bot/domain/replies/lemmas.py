@@ -320,20 +320,15 @@ def _resolve_co(prev: Lemma | None, nxt: Lemma | None) -> Concept:
     return Concept.HAVE
 
 
-def _resolve_polite(prev: Lemma | None, nxt: Lemma | None) -> Concept:
-    return Concept.PARTICLE
-
-
-_RESOLVERS: dict[str, Resolver] = {
+# One resolver per folded word whose spellings mean different things
+# (tests check that every such word has one).
+RESOLVERS: dict[str, Resolver] = {
     "da": _resolve_da,
     "cho": _resolve_cho,
     "dau": _resolve_dau,
     "toi": _resolve_toi,
     "nua": _resolve_nua,
-    "co": _resolve_co,
-    "a": _resolve_polite,
-    "nhe": _resolve_polite,
-    "nha": _resolve_polite,
+    "co": _resolve_co,  # "có" (have) far more often than "cô" (Ms)
 }
 
 
@@ -344,7 +339,8 @@ def _resolve(lemmas: list[Lemma]) -> list[Lemma]:
         nxt = out[i + 1] if i + 1 < len(out) else None
         concept = lemma.concept
         if concept is Concept.AMBIGUOUS:
-            concept = _RESOLVERS[lemma.key](prev, nxt)
+            resolver = RESOLVERS.get(lemma.key)
+            concept = resolver(prev, nxt) if resolver else Concept.WORD
         elif concept is Concept.TOMORROW and lemma.key == "mai" and _after_pronoun(prev):
             concept = Concept.WORD  # "chị Mai" is a name, not "tomorrow"
         if concept is not lemma.concept:

@@ -41,6 +41,24 @@ def read_reply(text: str, today: date, calendar: WorkingDays) -> ReplyReading:
     return _with_details(reading, source, lemmas, times, analysis, today, calendar)
 
 
+def explain_reply(text: str, today: date, calendar: WorkingDays) -> tuple[str, ...]:
+    """The rules that fired, for logs and for people asking "why did the bot say that?".
+
+    One line per cue: kind, weight, rule name, and the segment it came from.
+    """
+    source = nfc(text[:MAX_REPLY_CHARS])
+    lemmas = lemmatize(source)
+    analysis = analyse(lemmas, find_times(lemmas), today)
+    lines = []
+    for cue in analysis.cues:
+        segment = analysis.segments[cue.segment]
+        empty = segment.first == segment.last
+        words = "" if empty else source[lemmas[segment.first].start : lemmas[segment.last - 1].end]
+        flag = " (fallback)" if cue.fallback else ""
+        lines.append(f"{cue.kind} {cue.weight:.1f} {cue.rule}{flag}: {words!r}")
+    return tuple(lines)
+
+
 def _with_details(
     reading: ReplyReading,
     source: str,

@@ -47,9 +47,9 @@ def test_overall_accuracy(results: list[Outcome]) -> None:
 
 
 def test_held_out_accuracy(results: list[Outcome]) -> None:
-    held_out = [o for o in results if o.row.tagged("holdout")]
+    held_out = [o for o in results if o.row.held_out]
     bad = [o for o in held_out if not o.kind_ok]
-    assert len(held_out) >= 50
+    assert len(held_out) >= 100
     assert 1 - len(bad) / len(held_out) >= 0.9, _describe(bad)
 
 

@@ -13,9 +13,12 @@ from bot.domain.replies import (
     ReplyKind,
     ReplyReading,
     changes_task,
+    explain_reply,
     needs_confirmation,
     read_reply,
 )
+from bot.domain.replies.lemmas import RESOLVERS
+from bot.domain.replies.lexicon import PHRASES
 
 CALENDAR = WorkingCalendar()
 MONDAY = date(2024, 5, 13)  # a plain working week: Fri 17/5, next Fri 24/5, end of May 31/5
@@ -419,3 +422,27 @@ def test_empty_reply_is_other() -> None:
 def test_confidence_is_a_probability_like_number() -> None:
     for text in ["đã xong", "?", "Dạ", "xin gia hạn", "chưa xong nhưng đang làm"]:
         assert 0.0 <= read(text).confidence <= 1.0
+
+
+def test_every_word_that_folds_to_several_meanings_has_a_resolver() -> None:
+    ambiguous = {
+        " ".join(key)
+        for key, entries in PHRASES.items()
+        if len({entry.concept for entry in entries}) > 1
+    }
+    assert ambiguous <= set(RESOLVERS)
+
+
+def test_explanation_names_the_rules_behind_a_reading() -> None:
+    lines = explain_reply("Đã hoàn thành chưa?", MONDAY, CALENDAR)
+    assert lines == ("question 3.0 question:yes_no: 'Đã hoàn thành chưa'",)
+    lines = explain_reply("chưa xong, đang làm 60%", MONDAY, CALENDAR)
+    assert any("not finished" in line for line in lines)
+    assert any("percent" in line for line in lines)
+
+
+def test_explanation_of_a_bare_question_mark() -> None:
+    assert explain_reply("ok. ?", MONDAY, CALENDAR) == (
+        "acknowledgement 1.5 acknowledged: 'ok'",
+        "question 3.0 question:asked: ''",
+    )
