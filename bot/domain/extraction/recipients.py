@@ -47,10 +47,11 @@ def parse_recipients(paragraphs: list[str]) -> Recipients:
 
 
 def _is_entry(paragraph: str, entries: list[str]) -> bool:
-    """A bullet, or a short line after one that ended with ";"."""
+    """A bullet, or a short line that ends a list item (";", ",", ".") while the list is open."""
     if _BULLET.match(paragraph):
         return True
-    return bool(entries) and entries[-1].rstrip().endswith((";", ",")) and len(paragraph) < 120
+    is_open = not entries or entries[-1].rstrip().endswith((";", ","))
+    return is_open and len(paragraph) < 120 and paragraph.rstrip().endswith((";", ",", "."))
 
 
 def _add(piece: str, written: list[str], agencies: list[str]) -> None:

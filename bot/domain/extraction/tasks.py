@@ -42,9 +42,10 @@ _SEND_TO = re.compile(
     r"(?:gửi\s+(?:về\s+|cho\s+|đến\s+)?|báo\s+cáo[^.;()]{0,80}?\s+về\s+)(?=\S)", re.IGNORECASE
 )
 _REPORT_END = re.compile(
-    r"\s*[,;.(:]|\s+(?:để|trước|chậm|trong|theo|trên|tổng\s+hợp|xem\s+xét|kết\s+quả|"
+    r"\s*[;.(:]|,(?!\s*chống)|\s+(?:để|trước|chậm|trong|theo|trên|tổng\s+hợp|xem\s+xét|kết\s+quả|"
     r"định\s+kỳ|hằng|hàng|lồng|về|qua|đúng|kèm|thời\s+hạn)(?!\w)"
 )
+_UNSUPPORTED_PERIOD = re.compile(r"(?:hằng|hàng|mỗi)\s+(?:ngày|tuần)", re.IGNORECASE)
 _DOC_CONTEXT = re.compile(r"(?:yêu\s+cầu|giao|đề\s+nghị)\s+(?:cho\s+)?", re.IGNORECASE)
 
 
@@ -249,6 +250,13 @@ def _task(
     if not names:
         return None
     deadline, recurrence = _timing(draft.deadline_from or draft, index, warnings)
+    unsupported = _UNSUPPORTED_PERIOD.search(draft.text)
+    if unsupported and recurrence is None:
+        warnings.append(
+            ExtractionWarning(
+                f"tasks[{index}].recurrence", "unsupported_period", unsupported.group(0)
+            )
+        )
     action = draft.action or summarize(draft.text[draft.action_start :], _drops(draft))
     return ExtractedTask(
         assignees=names,

@@ -226,3 +226,24 @@ def test_warnings_instead_of_guesses() -> None:
     payload = to_contract_json(directive)
     assert payload["month"] == 5 and payload["date"] is None and payload["year"] == 2024
     assert {"field": "date", "code": "day_blank", "detail": ""} in payload["warnings"]
+
+
+def test_recipients_without_bullets_and_daily_duties_are_flagged() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 5012/UBND-NC1\nV/v phòng, chống bão\n"
+        "Hà Tĩnh, ngày 05 tháng 9 năm 2024\nKính gửi:\nSở Nông nghiệp và Phát triển nông thôn;\n"
+        "Bộ Chỉ huy Quân sự tỉnh.\nChủ tịch UBND tỉnh yêu cầu:\n"
+        "1. Bộ Chỉ huy Quân sự tỉnh báo cáo tình hình về Văn phòng thường trực Ban Chỉ huy "
+        "phòng, chống thiên tai tỉnh trước 15 giờ hằng ngày.\n"
+    )
+    directive = extract_directive(text)
+    assert directive.recipients == (
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Bộ Chỉ huy Quân sự tỉnh",
+    )
+    (task,) = directive.tasks
+    assert task.report_to == "Văn phòng thường trực Ban Chỉ huy phòng, chống thiên tai tỉnh"
+    assert task.recurrence is None  # no daily period in the shared vocabulary: say so
+    assert ("tasks[0].recurrence", "unsupported_period") in {
+        (w.field, w.code) for w in directive.warnings
+    }
