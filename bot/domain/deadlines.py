@@ -65,9 +65,9 @@ class DeadlineSpec:
     """A deadline as written.
 
     `stated` is the date as written (None for relative deadlines and
-    recurring duties); `period_end` is the last day of the period for
-    WITHIN_PERIOD ("trong tháng 6/2024" -> 2024-06-30), which is also what the
-    JSON prints as `deadline` for that kind.
+    recurring duties); for WITHIN_PERIOD it is the period's last day
+    ("trong tháng 6/2024" -> 2024-06-30), which is also what the JSON prints
+    as `deadline` for that kind.
     """
 
     kind: DeadlineKind
