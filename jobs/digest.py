@@ -29,6 +29,7 @@ log = logging.getLogger("nhacviec.jobs.digest")
 RETRY_DELAY_SECONDS = 300.0
 MAX_RETRIES = 6
 STARTED_AT_KEY = "digest.started_at"
+LAST_RUN_KEY = "digest.last_run"  # (kind, outcomes) of the last finished run, for admins and tests
 
 
 class TelegramSender:
@@ -75,6 +76,7 @@ def _runtime(context: BotContext) -> Runtime:
 async def daily(context: BotContext) -> None:
     outcomes = await digest_service.send_daily(_runtime(context), TelegramSender(context.bot))
     _log_and_retry(context, outcomes, attempt=0)
+    context.application.bot_data[LAST_RUN_KEY] = ("daily", outcomes)
 
 
 async def catch_up(context: BotContext) -> None:
@@ -84,6 +86,7 @@ async def catch_up(context: BotContext) -> None:
         runtime, TelegramSender(context.bot), started_at=started_at
     )
     _log_and_retry(context, outcomes, attempt=0)
+    context.application.bot_data[LAST_RUN_KEY] = ("catch_up", outcomes)
 
 
 async def retry(context: BotContext) -> None:
