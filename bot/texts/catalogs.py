@@ -1,6 +1,6 @@
 """Every room's catalog, registered once; add a module here when a room adds texts."""
 
-from bot.texts import common, digest, onboarding, register, reminders, reports, status
+from bot.texts import common, digest, intake, onboarding, register, reminders, reports, status
 
-for _module in (common, digest, reports, status, onboarding, reminders):
+for _module in (common, digest, reports, status, onboarding, reminders, intake):
     register(_module)
