@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli import directive_import
 from bot.documents import UnreadableDocument, UnreadableReason, read_document
 from bot.domain.extraction import ExtractedDirective, extract_directive, to_contract_json
 
@@ -37,6 +38,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("directives", help="read directives (văn bản chỉ đạo)")
     commands = parser.add_subparsers(dest="directives_command", required=True)
     _add_parse(commands)
+    directive_import.register(commands)  # `directives import` (bot/cli/directive_import.py)
 
 
 def _add_parse(commands: Any) -> None:
