@@ -468,7 +468,10 @@ async def on_task_button(update: Update, context: BotContext) -> None:
     if pressed is None or message is None:
         await query.answer(t(lang, "status.toast.expired"))
         return
-    reminder_id = _reminder_of(message)
+    # Task buttons sit on a reminder; percent choices on a message of their own,
+    # which replies to the reminder when the choice was offered under it.
+    replied = _replied_bot_message(message)
+    reminder_id = replied if pressed.percent is not None else message.message_id
     talk = await conversation(update, context, reply_to=message.message_id, reminder_id=reminder_id)
     if talk is None:
         return
@@ -496,7 +499,7 @@ async def on_task_button(update: Update, context: BotContext) -> None:
         await _answer_query(query, lang, result.outcome)
         if result.outcome is Outcome.REFUSED:
             return
-        if pressed.percent is not None and reminder_id != message.message_id:
+        if pressed.percent is not None:
             # The percent choice message becomes the confirmation.
             await _edit(query, message, _report(lang, result, talk), undo_markup(result, lang))
             if reminder_id is not None:
@@ -531,13 +534,13 @@ async def on_task_button(update: Update, context: BotContext) -> None:
         await ask_text(context, talk, task, status_service.PROMPT_DATE, None)
 
 
-def _reminder_of(message: Message) -> int | None:
-    """The reminder a button's message is about: itself, or the reminder it
-    replies to (a percent choice or a confirmation is a reply to it)."""
+def _replied_bot_message(message: Message) -> int | None:
+    """The bot message this one replies to (a confirmation or a percent choice
+    offered under a reminder replies to the reminder), if any."""
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
         return replied.message_id
-    return message.message_id
+    return None
 
 
 def _report(lang: str, result: ChangeResult, talk: Conversation) -> str:
@@ -586,8 +589,8 @@ async def _undo(
     assert result.task is not None
     text = t(lang, "status.undone", code=result.task.code, state=state_text(lang, result.task))
     await _edit(query, message, text, None)
-    reminder_id = _reminder_of(message)
-    if reminder_id is not None and reminder_id != message.message_id:
+    reminder_id = _replied_bot_message(message)
+    if reminder_id is not None:
         await refresh_reminder(context, talk.chat_id, reminder_id)
 
 

@@ -683,7 +683,9 @@ def plan_reply(intent: Intent, candidates: tuple[TaskView, ...], *, asked: bool 
             return Plan(Step.ASK_DATE, task)
         return Plan(Step.EXTEND, task)
     if reading.kind is ReplyKind.BLOCKED:
-        reason = (reading.reason or intent.text or "").strip()
+        # A free reply confirmed as "blocked" is its own reason; a command's text is not.
+        said = intent.text if intent.source != "command" else None
+        reason = (reading.reason or said or "").strip()
         if not reason:
             return Plan(Step.ASK_REASON, task)
         return Plan(Step.APPLY, task, Change(ChangeKind.BLOCKED, reason=reason))

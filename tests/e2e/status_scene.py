@@ -9,6 +9,8 @@ Monday 20/5.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -49,6 +51,7 @@ class Scene:
     focal_group: JSON
     coordination: JSON
     tasks: dict[str, int] = field(default_factory=dict)
+    _marks: dict[int, int] = field(default_factory=dict)
 
     @property
     def clock(self) -> ManualClock:
@@ -106,18 +109,41 @@ class Scene:
 
     async def press(self, chat_id: int, message: JSON, user: JSON, data: str) -> JSON:
         """Press a button and return the bot's answer to the callback query."""
+        await self.mark(chat_id)
         query_id = await self.harness.press(chat_id, message, user, data)
-        answer = await self.harness.client.wait_for_callback_answer(query_id)
-        await self.harness.idle()
-        return answer
+        return await self.harness.client.wait_for_callback_answer(query_id)
 
     async def reply(self, chat_id: int, user: JSON, text: str, to: JSON) -> JSON:
         """Reply to a bot message; returns the bot's next message in the chat."""
         return await self.harness.say(chat_id, user, text, reply_to=to["message_id"])
 
-    async def last(self, chat_id: int) -> JSON:
-        await self.harness.idle()
-        return (await self.harness.bot_messages(chat_id))[-1]
+    async def mark(self, chat_id: int) -> None:
+        """Remember the chat's latest message: `next` waits for the bot's after it."""
+        messages = await self.harness.client.messages(chat_id, include_users=True)
+        self._marks[chat_id] = messages[-1]["message_id"] if messages else 0
+
+    async def next(self, chat_id: int) -> JSON:
+        """The bot's first message in the chat after the mark (waits for it)."""
+        message = await self.harness.client.wait_for_bot_message(
+            chat_id, after_message_id=self._marks.get(chat_id, 0)
+        )
+        self._marks[chat_id] = message["message_id"]
+        return message
+
+    async def eventually(
+        self, chat_id: int, message_id: int, condition: Callable[[JSON], bool]
+    ) -> JSON:
+        """A bot message once `condition` holds (it is edited by the bot)."""
+        for _ in range(250):
+            message = await self.message(chat_id, message_id)
+            if condition(message):
+                return message
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"message {message_id} never met the condition: {message}")
+
+    async def quiet(self) -> None:
+        """Wait until the bot has handled everything (for asserting nothing happened)."""
+        await self.harness.idle(quiet_for=0.4)
 
     def forge(self, chat_id: int, message: JSON, data: str) -> None:
         """A tampered client: put a button with arbitrary data on a bot message."""
