@@ -26,7 +26,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -255,7 +255,7 @@ def _scores_section(document: DocumentObject, data: ReportData) -> None:
         "Chưa hoàn thành",
         "Tỷ lệ đúng hạn",
     )
-    widths = (Cm(1.1), Cm(5.4), Cm(2.1), Cm(1.9), Cm(1.8), Cm(2.0), Cm(1.9))
+    widths = (Cm(1.3), Cm(5.1), Cm(2.1), Cm(1.9), Cm(1.8), Cm(2.0), Cm(1.9))
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -292,6 +292,7 @@ def _scores_section(document: DocumentObject, data: ReportData) -> None:
         for column, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
             align = WD_ALIGN_PARAGRAPH.LEFT if column == 1 else WD_ALIGN_PARAGRAPH.CENTER
             _cell_text(cell, text, bold=bold, width=width, align=align)
+    _set_widths(table, widths)
     _repeat_header(table)
 
 
@@ -329,6 +330,7 @@ def _new_document() -> DocumentObject:
     paragraph_format = normal.paragraph_format
     paragraph_format.space_before = Pt(0)
     paragraph_format.space_after = Pt(0)
+    _page_numbers(document)
     return document
 
 
@@ -362,9 +364,7 @@ def _header(
         first=True,
         space_before=6,
     )
-    for row in table.rows:
-        row.cells[0].width = LEFT_COLUMN
-        row.cells[1].width = RIGHT_COLUMN
+    _set_widths(table, (LEFT_COLUMN, RIGHT_COLUMN))
 
 
 def _recipients(document: DocumentObject, names: Sequence[str]) -> None:
@@ -384,7 +384,9 @@ def _closing(document: DocumentObject, head: Letterhead, *, recipients: Sequence
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.0), Cm(8.0)
+    _set_widths(table, (Cm(7.0), Cm(9.0)))
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))  # recipients and signer stay together
     heading = _para(left, "Nơi nhận:", size=12, bold=True, italic=True, first=True, space_before=12)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for entry in recipients:
@@ -405,6 +407,7 @@ def _closing(document: DocumentObject, head: Letterhead, *, recipients: Sequence
 def _heading(document: DocumentObject, text: str) -> None:
     paragraph = _body(document, text, bold=True)
     paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(6)
 
 
 def _body(document: DocumentObject, text: str, *, bold: bool = False) -> Paragraph:
@@ -473,6 +476,36 @@ def _cell_text(
     paragraph.paragraph_format.space_after = Pt(2)
     if width is not None:
         cell.width = width  # type: ignore[assignment]
+
+
+def _set_widths(table: Table, widths: Sequence[Length]) -> None:
+    """Column widths in the grid and in every cell (Word reads the cells,
+    LibreOffice the grid)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _page_numbers(document: DocumentObject) -> None:
+    """Decree 30: page numbers centred in the top margin, from the second page on."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    run.font.name = FONT_NAME
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
 def _repeat_header(table: Table) -> None:
