@@ -28,6 +28,7 @@ from handlers import agencies as agencies_handlers
 from handlers import chat_members as chat_members_handlers
 from handlers import errors, reports, start
 from handlers import extensions as extensions_handlers
+from handlers import intake as intake_handlers
 from handlers import onboarding as onboarding_handlers
 from handlers import replies as replies_handlers
 from handlers import setup as setup_handlers
@@ -48,6 +49,7 @@ HANDLER_MODULES: tuple[Any, ...] = (
     replies_handlers,
     extensions_handlers,
     status_view_handlers,
+    intake_handlers,
 )
 JOB_MODULES: tuple[Any, ...] = (reminder_jobs, digest_job)
 
