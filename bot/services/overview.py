@@ -1,7 +1,7 @@
 """The data behind /status, /overdue and /tasks.
 
-Every figure is computed by bot/domain/rollup.py from the rows of ONE
-repository query (`tasks.status_rows`), so the counts, the per-directive and
+Every figure is computed by bot/domain/rollup.py (categorize, details) from
+the facts loaded by ONE repository query (`tasks.status_facts`), so the counts, the per-directive and
 per-agency breakdowns and the listed tasks always agree with each other and
 with the database, task for task. Views:
 
@@ -18,10 +18,14 @@ are paged (PAGE_SIZE lines).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from bot.domain.rights import Action, Actor, Role
 from bot.domain.rollup import (
@@ -31,13 +35,12 @@ from bot.domain.rollup import (
     categorize,
     days_late,
     details,
-    summarize,
 )
 from bot.runtime import Runtime
 from bot.services import identity
 from storage.repositories import agencies, reporting, workspaces
 from storage.repositories import tasks as task_repository
-from storage.repositories.tasks import StatusRow
+from storage.repositories.tasks import FactRow, TaskDetail, day, to_facts
 
 PAGE_SIZE = 10
 MAX_PAGE = 9999
@@ -135,118 +138,144 @@ class Overview:
     own_agency: bool = False  # narrowed to the viewer's agency
 
 
-@dataclass(frozen=True, slots=True)
-class _Categorised:
-    row: StatusRow
-    facts: TaskFacts
-    category: Category
+class Judgement(NamedTuple):
+    """What rollup.py says of a task's facts (a tuple: hashed and compared in C)."""
+
+    category: Category | None  # None: cancelled, not counted
+    blocked: bool
+    not_started: bool
+    pending_extension: bool
 
 
-def facts_of(row: StatusRow) -> TaskFacts:
-    return TaskFacts(
-        task_id=row.task_id,
-        agency_id=row.agency_id,
-        state=row.state,
-        effective_deadline=row.effective_deadline,
-        completed_on=row.completed_on,
-        progress=row.progress,
-        blocked=row.blocked_reason is not None,
-        has_updates=row.started,
-    )
+class Judge:
+    """rollup.categorize and rollup.details, called once per distinct facts.
+
+    Both are pure functions of a task's facts (state, deadline, completion
+    day, progress, blocked, started); at 10,000 tasks there are only a few
+    hundred distinct combinations, so each is judged once and the tasks that
+    share it are counted together.
+    """
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self._seen: dict[tuple[Any, ...], Judgement] = {}
+
+    def __call__(self, facts: tuple[Any, ...]) -> Judgement:
+        judged = self._seen.get(facts)
+        if judged is None:
+            state, deadline, completed, progress, blocked, started, pending = facts
+            task = TaskFacts(
+                task_id=0,
+                agency_id=0,
+                state=state,
+                effective_deadline=day(deadline),
+                completed_on=day(completed),
+                progress=progress or 0,
+                blocked=bool(blocked),
+                has_updates=bool(started),
+            )
+            found = details(task)
+            judged = Judgement(
+                categorize(task, self.today),
+                Detail.BLOCKED in found,
+                Detail.NOT_STARTED in found,
+                bool(pending) and state == "open",
+            )
+            self._seen[facts] = judged
+        return judged
 
 
-def categorise(rows: Iterable[StatusRow], today: date) -> list[_Categorised]:
-    """Rows with their official group; cancelled tasks are left out."""
-    out = []
-    for row in rows:
-        facts = facts_of(row)
-        category = categorize(facts, today)
-        if category is not None:
-            out.append(_Categorised(row, facts, category))
-    return out
+# The FactRow fields a task's category depends on (see tasks.FactRow).
+_FACTS = itemgetter(3, 4, 5, 6, 7, 8, 9)
+_AGENCY = itemgetter(1)
+_DIRECTIVE = itemgetter(2)
 
 
-def count(items: list[_Categorised], today: date) -> Counts:
-    summary = summarize((item.facts for item in items), today)
-    return Counts(
-        done_on_time=summary.count(Category.DONE_ON_TIME),
-        done_late=summary.count(Category.DONE_LATE),
-        open_on_time=summary.count(Category.OPEN_ON_TIME),
-        open_overdue=summary.count(Category.OPEN_OVERDUE),
-        blocked=summary.detail_counts.get(Detail.BLOCKED, 0),
-        not_started=summary.detail_counts.get(Detail.NOT_STARTED, 0),
-        pending_extensions=sum(
-            1 for item in items if item.row.extension_until is not None and item.row.state == "open"
-        ),
-    )
+class Verdicts:
+    """Every task's judgement, computed once per distinct facts.
+
+    `keys[i]` are the facts of `rows[i]`; `of[key]` its judgement. Counting
+    goes through small integers (`index`) so that grouping 10,000 tasks is
+    done by Counter and zip in C, not by a Python loop per task.
+    """
+
+    def __init__(self, rows: Sequence[FactRow], judge: Judge) -> None:
+        self.rows = rows
+        self.keys = list(map(_FACTS, rows))
+        self.of = {key: judge(key) for key in set(self.keys)}
+        self.kinds = list(dict.fromkeys(self.of.values()))
+        position = {judged: i for i, judged in enumerate(self.kinds)}
+        self.index = {key: position[judged] for key, judged in self.of.items()}
+
+    def tally(self, by: str | None = None) -> dict[int, Counts]:
+        """Counts per agency (`by="agency"`), per directive, or one total (key 0)."""
+        kinds = map(self.index.__getitem__, self.keys)
+        if by is None:
+            pairs = Counter(zip(repeat(0), kinds))
+        else:
+            groups = map(_AGENCY if by == "agency" else _DIRECTIVE, self.rows)
+            pairs = Counter(zip(groups, kinds, strict=True))
+        sums: dict[int, list[int]] = {}
+        for (target, kind), n in pairs.items():
+            judged = self.kinds[kind]
+            if judged.category is None:
+                continue
+            into = sums.setdefault(target, [0] * 7)
+            into[_SLOT[judged.category]] += n
+            into[4] += n * judged.blocked
+            into[5] += n * judged.not_started
+            into[6] += n * judged.pending_extension
+        return {target: Counts(*values) for target, values in sums.items()}
+
+    def where(self, keep: Callable[[Judgement], bool]) -> list[tuple[FactRow, Judgement]]:
+        wanted = {key for key, judged in self.of.items() if keep(judged)}
+        return [
+            (row, self.of[key])
+            for row, key in zip(self.rows, self.keys, strict=True)
+            if key in wanted
+        ]
 
 
-def _task_line(runtime: Runtime, item: _Categorised, today: date) -> TaskLine:
-    row = item.row
+_SLOT = {
+    Category.DONE_ON_TIME: 0,
+    Category.DONE_LATE: 1,
+    Category.OPEN_ON_TIME: 2,
+    Category.OPEN_OVERDUE: 3,
+}
+
+
+def _task_line(
+    runtime: Runtime, row: FactRow, judged: Judgement, detail: TaskDetail, today: date
+) -> TaskLine:
+    facts = to_facts(row)
+    assert judged.category is not None
     left = None
-    if row.state == "open" and row.effective_deadline is not None:
-        left = runtime.calendar.working_days_between(today, row.effective_deadline)
-    finished = row.completed_on if row.state == "done" else today
+    if facts.state == "open" and facts.effective_deadline is not None:
+        left = runtime.calendar.working_days_between(today, facts.effective_deadline)
+    finished = facts.completed_on if facts.state == "done" else today
     return TaskLine(
-        task_id=row.task_id,
-        code=row.code,
-        action=row.action,
-        agency_code=row.agency_code,
-        agency_name=row.agency_name,
-        directive_number=row.directive_number,
-        category=item.category,
-        effective_deadline=row.effective_deadline,
-        original_effective_deadline=row.original_effective_deadline,
-        completed_on=row.completed_on,
-        days_late=days_late(row.effective_deadline, finished or today),
+        task_id=facts.task_id,
+        code=detail.code,
+        action=detail.action,
+        agency_code=detail.agency_code,
+        agency_name=detail.agency_name,
+        directive_number=detail.directive_number,
+        category=judged.category,
+        effective_deadline=facts.effective_deadline,
+        original_effective_deadline=detail.original_effective_deadline,
+        completed_on=facts.completed_on,
+        days_late=days_late(facts.effective_deadline, finished or today),
         working_days_left=left,
-        progress=row.progress,
-        blocked_reason=row.blocked_reason,
-        started=row.started,
-        extension_until=row.extension_until,
+        progress=facts.progress,
+        blocked_reason=detail.blocked_reason,
+        started=facts.has_updates,
+        extension_until=detail.extension_until,
     )
-
-
-def _task_order(item: _Categorised, today: date) -> tuple[int, int, date, str]:
-    row = item.row
-    late = days_late(row.effective_deadline, today) if item.category is Category.OPEN_OVERDUE else 0
-    deadline = row.effective_deadline or date.max
-    return (CATEGORY_ORDER[item.category], -late, deadline, row.code)
-
-
-def _groups(
-    items: list[_Categorised],
-    today: date,
-    key: Callable[[StatusRow], int],
-    scope: Scope,
-    label: Callable[[StatusRow], tuple[str, str]],
-) -> list[GroupLine]:
-    grouped: dict[int, list[_Categorised]] = {}
-    for item in items:
-        grouped.setdefault(key(item.row), []).append(item)
-    lines = []
-    for target_id, members in grouped.items():
-        text, name = label(members[0].row)
-        lines.append(GroupLine(scope, target_id, text, name, count(members, today)))
-    lines.sort(key=lambda line: (-line.counts.open_overdue, line.label, line.target_id))
-    return lines
 
 
 def _page(total: int, page: int) -> tuple[int, int]:
     pages = max(1, -(-total // PAGE_SIZE))
     return max(0, min(page, pages - 1)), pages
-
-
-def _slice(items: list[_Categorised] | list[GroupLine], page: int) -> slice:
-    return slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
-
-
-def _directive_label(row: StatusRow) -> tuple[str, str]:
-    return (row.directive_number or f"#{row.directive_id}", "")
-
-
-def _agency_label(row: StatusRow) -> tuple[str, str]:
-    return (row.agency_code, row.agency_name)
 
 
 # ---------------------------------------------------------------- rights
@@ -349,48 +378,43 @@ async def overview(
             runtime, actor, target_workspace, agency_id, telegram_chat_id, detail
         ):
             return Overview(ViewOutcome.REFUSED)
-        rows = await task_repository.status_rows(
+        rows = await task_repository.status_facts(
             session, workspace_id, directive_id=directive_id, agency_id=agency_id
         )
-    items = categorise(rows, today)
-    return _build(runtime, scope, target_id, title, subtitle, today, items, page, agency_id, actor)
-
-
-def _build(
-    runtime: Runtime,
-    scope: Scope,
-    target_id: int,
-    title: str,
-    subtitle: str | None,
-    today: date,
-    items: list[_Categorised],
-    page: int,
-    agency_id: int | None,
-    actor: Actor,
-) -> Overview:
-    counts = count(items, today)
-    groups: list[GroupLine] = []
-    listed: list[_Categorised] = []
-    if scope is Scope.WORKSPACE:
-        groups = _groups(items, today, lambda r: r.directive_id, Scope.DIRECTIVE, _directive_label)
-    elif scope is Scope.AGENCIES:
-        groups = _groups(items, today, lambda r: r.agency_id, Scope.AGENCY, _agency_label)
-    elif scope is Scope.OVERDUE:
-        listed = [item for item in items if item.category is Category.OPEN_OVERDUE]
-    elif scope is Scope.BLOCKED:
-        listed = [item for item in items if Detail.BLOCKED in _details(item)]
-    elif scope is Scope.EXTENSIONS:
-        listed = [
-            item
-            for item in items
-            if item.row.extension_until is not None and item.row.state == "open"
-        ]
+        judge = Judge(today)
+        shown = _select(scope, rows, judge, page)
+        if shown.groups:
+            kind = "d" if scope is Scope.WORKSPACE else "a"
+            names = await task_repository.labels(
+                session,
+                workspace_id,
+                agency_ids=[g for g, _ in shown.groups] if kind == "a" else (),
+                directive_ids=[g for g, _ in shown.groups] if kind == "d" else (),
+            )
+        else:
+            texts = await task_repository.task_details(
+                session, workspace_id, [row.task_id for row, _ in shown.tasks]
+            )
+    if shown.groups:
+        group_scope = Scope.DIRECTIVE if kind == "d" else Scope.AGENCY
+        groups = tuple(
+            GroupLine(
+                group_scope,
+                target,
+                names.get((kind, target), (f"#{target}", ""))[0],
+                names.get((kind, target), ("", ""))[1] if kind == "a" else "",
+                counts,
+            )
+            for target, counts in shown.groups
+        )
+        lines: tuple[TaskLine, ...] = ()
     else:
-        listed = list(items)
-    listed.sort(key=lambda item: _task_order(item, today))
-    total = len(groups) if groups else len(listed)
-    page, pages = _page(total, page)
-    window = _slice(listed, page)
+        groups = ()
+        lines = tuple(
+            _task_line(runtime, row, judged, texts[row.task_id], today)
+            for row, judged in shown.tasks
+            if row.task_id in texts
+        )
     return Overview(
         ViewOutcome.OK,
         scope=scope,
@@ -398,18 +422,80 @@ def _build(
         title=title,
         subtitle=subtitle,
         today=today,
-        counts=counts,
-        groups=tuple(groups[window]),
-        tasks=tuple(_task_line(runtime, item, today) for item in listed[window]),
-        page=page,
-        pages=pages,
-        items=total,
+        counts=shown.counts,
+        groups=groups,
+        tasks=lines,
+        page=shown.page,
+        pages=shown.pages,
+        items=shown.total,
         own_agency=actor.role is Role.FOCAL_POINT and agency_id is not None,
     )
 
 
-def _details(item: _Categorised) -> set[Detail]:
-    return details(item.facts)
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """One page of a view: group lines (target id, counts) or tasks."""
+
+    counts: Counts
+    groups: tuple[tuple[int, Counts], ...]
+    tasks: tuple[tuple[FactRow, Judgement], ...]
+    page: int
+    pages: int
+    total: int
+
+
+def _select(scope: Scope, rows: list[FactRow], judge: Judge, page: int) -> _Shown:
+    """The figures and the page of lines a view shows, what needs attention first."""
+    verdicts = Verdicts(rows, judge)
+    if scope in (Scope.WORKSPACE, Scope.AGENCIES):
+        per_group = verdicts.tally("directive" if scope is Scope.WORKSPACE else "agency")
+        total = _sum(per_group.values())
+        ranked = sorted(
+            per_group.items(), key=lambda pair: (-pair[1].open_overdue, -pair[1].total, pair[0])
+        )
+        page, pages = _page(len(ranked), page)
+        window = ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        return _Shown(total, tuple(window), (), page, pages, len(ranked))
+    total = verdicts.tally().get(0, Counts())
+    if scope is Scope.OVERDUE:
+        keep = verdicts.where(lambda j: j.category is Category.OPEN_OVERDUE)
+    elif scope is Scope.BLOCKED:
+        keep = verdicts.where(lambda j: j.blocked)
+    elif scope is Scope.EXTENSIONS:
+        keep = verdicts.where(lambda j: j.pending_extension)
+    else:
+        keep = verdicts.where(lambda j: j.category is not None)
+    keep.sort(key=_task_order)
+    page, pages = _page(len(keep), page)
+    return _Shown(
+        total, (), tuple(keep[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]), page, pages, len(keep)
+    )
+
+
+def _task_order(pair: tuple[FactRow, Judgement]) -> tuple[int, bool, Any, int]:
+    """Overdue first (the most late first), then by deadline; no deadline last."""
+    row, judged = pair
+    assert judged.category is not None
+    deadline = row.effective_deadline
+    return (CATEGORY_ORDER[judged.category], deadline is None, deadline or "", row.task_id)
+
+
+def _sum(all_counts: Iterable[Counts]) -> Counts:
+    values = [0] * 7
+    for c in all_counts:
+        for i, value in enumerate(
+            (
+                c.done_on_time,
+                c.done_late,
+                c.open_on_time,
+                c.open_overdue,
+                c.blocked,
+                c.not_started,
+                c.pending_extensions,
+            )
+        ):
+            values[i] += value
+    return Counts(*values)
 
 
 @dataclass(frozen=True, slots=True)
