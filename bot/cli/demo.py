@@ -11,11 +11,20 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.demo.printer import say
-from bot.demo.script import DEFAULT_DB, DEFAULT_REPORTS, DemoOptions, NotADemoDatabase, run_demo
+from bot.demo.script import (
+    DEFAULT_DB,
+    DEFAULT_REPORTS,
+    DemoOptions,
+    NotADemoDatabase,
+    prepare_database_file,
+    run_demo,
+)
 from bot.logs import RedactTokens
 
 EXIT_REFUSED = 2
@@ -36,30 +45,40 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=demo_command)
 
 
-def log_to_file(path: Path) -> logging.Handler:
-    """The bot's log goes to a file: the terminal shows only the conversation."""
+@contextmanager
+def log_to_file(path: Path) -> Iterator[None]:
+    """The bot's log goes to a file while the demo runs: the terminal shows
+    only the conversation. The previous logging setup is restored after."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
-    for noisy in ("httpx", "apscheduler", "telegram.ext.Updater"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return handler
+    quiet = {name: logging.getLogger(name).level for name in ("httpx", "apscheduler")}
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        for name, old in quiet.items():
+            logging.getLogger(name).setLevel(old)
+        handler.close()
 
 
 def demo_command(args: argparse.Namespace) -> int:
     options = DemoOptions(
         lang=args.lang, db_path=args.db, reports_dir=args.reports, interactive=args.interactive
     )
-    handler = log_to_file(args.db.with_suffix(".log"))
     try:
-        asyncio.run(run_demo(options))
+        prepare_database_file(args.db)
+        with log_to_file(args.db.with_suffix(".log")):
+            asyncio.run(run_demo(options))
     except NotADemoDatabase as refused:
         print(say(args.lang, "demo.error.not_demo_db", path=str(refused)), file=sys.stderr)
         return EXIT_REFUSED
-    finally:
-        handler.close()
     return 0

@@ -138,9 +138,11 @@ class Transcript:
     # -- output ----------------------------------------------------------------------
 
     def emit(self, *lines: str) -> None:
-        for line in lines:
-            self.lines.append(line)
-            print(line, file=self.out, flush=True)
+        """Print lines (one transcript entry per printed line)."""
+        for text in lines:
+            for line in text.split("\n"):
+                self.lines.append(line)
+                print(line, file=self.out, flush=True)
 
     def heading(self, text: str) -> None:
         self.emit("", f"━━ {text} ━━")
@@ -207,6 +209,11 @@ class Transcript:
     def touch(self, chat_id: int) -> None:
         """Someone acted in this chat: look for the bot's edits there at the next flush."""
         self._touched.add(chat_id)
+
+    async def unseen_sends(self) -> int:
+        """How many messages the bot sent that are not printed yet."""
+        stats = await self.client.stats()
+        return len(stats["sends"]) - self._sends_seen
 
     async def flush(self) -> list[JSON]:
         """Print the pop-ups, new messages and edits since the last flush; returns

@@ -399,16 +399,18 @@ async def scene_intake(story: Story) -> None:
 
 async def reminder_time(story: Story) -> list[JSON]:
     """REMINDER_TIME on the day: the sweep job, as the JobQueue would run it."""
-    settings = story.runtime.settings
-    at = settings.reminder_time
+    at = story.runtime.settings.reminder_time
     await story.at(at.hour, at.minute)
     await story.stage.advance(timedelta(seconds=30))
-    before = len(story.transcript.lines)
-    story.transcript.note(say(story.lang, "demo.note.sweep", time=at.strftime("%H:%M")))
-    sent = await story.run_job(reminder_jobs.sweep_job, reminder_jobs.report_job)
-    if not sent:
-        story.transcript.lines[before:] = []
-        story.transcript.note(say(story.lang, "demo.note.sweep_quiet", time=at.strftime("%H:%M")))
+    await story.settle()
+    await story.stage.run_job(reminder_jobs.sweep_job)
+    await story.stage.run_job(reminder_jobs.report_job)
+    await story.stage.idle()
+    quiet = await story.transcript.unseen_sends() == 0
+    key = "demo.note.sweep_quiet" if quiet else "demo.note.sweep"
+    story.transcript.note(say(story.lang, key, time=at.strftime("%H:%M")))
+    story.acted()
+    sent = await story.settle()
     return [m for m in sent if m["chat"]["id"] == story.chats["focal"] and button_rows(m)]
 
 
