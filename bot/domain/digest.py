@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.rollup import Category, Summary, TaskFacts, categorize, days_late, summarize
@@ -35,6 +36,33 @@ CATEGORY_ORDER: tuple[Category, ...] = (
     Category.OPEN_ON_TIME,
     Category.OPEN_OVERDUE,
 )
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLimits:
+    """How many items each list shows before "... and N more".
+
+    A digest is read in a chat: a province with hundreds of overdue tasks
+    would otherwise get dozens of messages (and hit Telegram's 20 messages a
+    minute per group). The most urgent items come first in every list, the
+    headers keep the full counts, and the full lists are in /overdue,
+    /status and /report.
+    """
+
+    completed: int = 15
+    due_soon: int = 15
+    overdue_agencies: int = 10
+    overdue_per_agency: int = 5
+    blocked: int = 10
+    extensions: int = 10
+
+
+def capped(items: Sequence[T], limit: int) -> tuple[Sequence[T], int]:
+    """The first `limit` items and how many are left out."""
+    return items[:limit], max(0, len(items) - limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +201,7 @@ class Digest:
     extensions: tuple[PendingExtension, ...]
     chart: ChartData
     horizon_working_days: int = DUE_SOON_WORKING_DAYS
+    limits: DigestLimits = field(default_factory=DigestLimits)
 
     @property
     def quiet(self) -> bool:
@@ -192,6 +221,7 @@ def compose(
     *,
     horizon_working_days: int = DUE_SOON_WORKING_DAYS,
     max_chart_agencies: int = MAX_CHART_AGENCIES,
+    limits: DigestLimits | None = None,
 ) -> Digest:
     """Decide the digest's content for `data.day`."""
     day = data.day
@@ -217,6 +247,7 @@ def compose(
         ),
         chart=chart_data(live, day, max_agencies=max_chart_agencies),
         horizon_working_days=horizon_working_days,
+        limits=limits or DigestLimits(),
     )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import Digest
+from bot.domain.digest import Digest, capped
 from bot.domain.rollup import Category, Detail
 from bot.texts import Raw, format_datetime, t
 
-ACTION_MAX = 140
+ACTION_MAX = 110
 REASON_MAX = 200
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -84,6 +84,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• <b>{code}</b> {agency}: asks for {requested} (now due {current}){reason}",
     ),
     "digest.extensions.reason": (" — lý do: <i>{reason}</i>", " — reason: <i>{reason}</i>"),
+    "digest.more": (
+        "… và {n} nhiệm vụ khác (xem {where})",
+        "… and {n} more (see {where})",
+    ),
+    "digest.more_overdue_in_agency": (
+        "… và {n} nhiệm vụ quá hạn khác của cơ quan này",
+        "… and {n} more overdue tasks of this agency",
+    ),
+    "digest.more_overdue_agencies": (
+        "… và {agencies} cơ quan khác với {n} nhiệm vụ quá hạn (xem /overdue)",
+        "… and {agencies} more agencies with {n} overdue tasks (see /overdue)",
+    ),
     "digest.quiet": (
         "Hôm nay không có nhiệm vụ mới hoàn thành, sắp đến hạn, quá hạn hay vướng mắc, "
         "và không có đề nghị gia hạn chờ quyết định.",
@@ -182,7 +194,8 @@ def _completed(lang: str, digest: Digest, timezone: ZoneInfo) -> str:
             n=len(digest.completed),
         )
     ]
-    for item in digest.completed:
+    shown, hidden = capped(digest.completed, digest.limits.completed)
+    for item in shown:
         timeliness = (
             t(lang, "digest.late_by", days=item.days_late)
             if item.days_late
@@ -198,6 +211,7 @@ def _completed(lang: str, digest: Digest, timezone: ZoneInfo) -> str:
                 timeliness=Raw(timeliness),
             )
         )
+    _more(lang, lines, hidden, "/report")
     return "\n".join(lines)
 
 
@@ -211,7 +225,8 @@ def _due_soon(lang: str, digest: Digest) -> str:
             n=len(digest.due_soon),
         )
     ]
-    for item in digest.due_soon:
+    shown, hidden = capped(digest.due_soon, digest.limits.due_soon)
+    for item in shown:
         left = (
             t(lang, "digest.due.left", n=item.working_days_left)
             if item.working_days_left
@@ -228,6 +243,7 @@ def _due_soon(lang: str, digest: Digest) -> str:
                 left=Raw(left),
             )
         )
+    _more(lang, lines, hidden, "/status")
     return "\n".join(lines)
 
 
@@ -240,9 +256,12 @@ def _overdue(lang: str, digest: Digest) -> list[str]:
             agencies=len(digest.overdue),
         )
     ]
-    for agency in digest.overdue:
+    limits = digest.limits
+    agencies, hidden_agencies = capped(digest.overdue, limits.overdue_agencies)
+    for agency in agencies:
         lines = [t(lang, "digest.overdue.agency", agency=agency.agency_name, n=len(agency.tasks))]
-        for late in agency.tasks:
+        tasks, hidden = capped(agency.tasks, limits.overdue_per_agency)
+        for late in tasks:
             lines.append(
                 t(
                     lang,
@@ -253,13 +272,26 @@ def _overdue(lang: str, digest: Digest) -> list[str]:
                     days=late.days_late,
                 )
             )
+        if hidden:
+            lines.append(t(lang, "digest.more_overdue_in_agency", n=hidden))
         paragraphs.append("\n".join(lines))
+    if hidden_agencies:
+        rest = digest.overdue[limits.overdue_agencies :]
+        paragraphs.append(
+            t(
+                lang,
+                "digest.more_overdue_agencies",
+                agencies=hidden_agencies,
+                n=sum(len(agency.tasks) for agency in rest),
+            )
+        )
     return paragraphs
 
 
 def _blocked(lang: str, digest: Digest) -> str:
     lines = [t(lang, "digest.blocked.header", n=len(digest.blocked))]
-    for task in digest.blocked:
+    shown, hidden = capped(digest.blocked, digest.limits.blocked)
+    for task in shown:
         lines.append(
             t(
                 lang,
@@ -270,12 +302,14 @@ def _blocked(lang: str, digest: Digest) -> str:
                 reason=shorten(task.blocked_reason or "", REASON_MAX),
             )
         )
+    _more(lang, lines, hidden, "/status")
     return "\n".join(lines)
 
 
 def _extensions(lang: str, digest: Digest) -> str:
     lines = [t(lang, "digest.extensions.header", n=len(digest.extensions))]
-    for ext in digest.extensions:
+    shown, hidden = capped(digest.extensions, digest.limits.extensions)
+    for ext in shown:
         reason = (
             t(lang, "digest.extensions.reason", reason=shorten(ext.reason, REASON_MAX))
             if ext.reason
@@ -292,4 +326,10 @@ def _extensions(lang: str, digest: Digest) -> str:
                 reason=Raw(reason),
             )
         )
+    _more(lang, lines, hidden, "/status")
     return "\n".join(lines)
+
+
+def _more(lang: str, lines: list[str], hidden: int, where: str) -> None:
+    if hidden:
+        lines.append(t(lang, "digest.more", n=hidden, where=where))

@@ -397,8 +397,19 @@ async def test_a_long_digest_arrives_in_parts_under_the_limit(
     sender = FakeSender()
     await digest_service.send_daily(make_runtime(database), sender)
     texts = [text for kind, _, text in sender.sent if kind == "text"]
-    assert len(texts) > 2
+    assert len(texts) >= 2
     assert all(len(text) < 4096 for text in texts)
+    assert all(text.count("<b>") == text.count("</b>") for text in texts)
     joined = "\n".join(texts)
-    assert all(f"<b>T{i + 1}</b>" in joined for i in range(count))
+    assert f"Quá hạn chưa hoàn thành</b>: {count} nhiệm vụ của 6 cơ quan" in joined
+    # per agency: its five most overdue tasks, then how many more
+    rows = await tasks_of(database, ws.id)
+    for agency_id in agencies:
+        overdue = sorted(
+            (t for t in rows if t.agency_id == agency_id),
+            key=lambda t: (t.effective_deadline, int(t.code[1:])),
+        )
+        for task in overdue[:5]:
+            assert f"<b>{task.code}</b>: " in joined
+        assert f"… và {len(overdue) - 5} nhiệm vụ quá hạn khác của cơ quan này" in joined
     assert [kind for kind, _, _ in sender.sent][-1] == "photo"

@@ -10,6 +10,7 @@ from bot.domain.calendar import WorkingCalendar
 from bot.domain.digest import (
     TELEGRAM_MESSAGE_LIMIT,
     DigestInput,
+    DigestLimits,
     DigestTask,
     PendingExtension,
     chart_data,
@@ -312,8 +313,40 @@ def test_rendered_big_digest_fits_telegram(agencies: int) -> None:
     for part in parts:  # a cut never leaves a tag open
         assert part.count("<b>") == part.count("</b>")
         assert part.count("<i>") == part.count("</i>")
-    for late in (late for group in digest.overdue for late in group.tasks):
-        assert f"<b>{late.task.code}</b>:" in "\n".join(parts)
+    text = "\n".join(parts)
+    limits = digest.limits
+    for group in digest.overdue[: limits.overdue_agencies]:
+        for late in group.tasks[: limits.overdue_per_agency]:
+            assert f"<b>{late.task.code}</b>:" in text
+        hidden = len(group.tasks) - limits.overdue_per_agency
+        if hidden > 0:
+            assert f"… và {hidden} nhiệm vụ quá hạn khác của cơ quan này" in text
+    assert len(parts) <= 6  # a few messages, not one per dozen tasks
+
+
+def test_long_lists_show_the_most_urgent_and_say_how_many_more() -> None:
+    tasks = [
+        task(i, agency_id=1 + i % 20, effective_deadline=date(2024, 5, 12) - timedelta(days=i))
+        for i in range(1, 201)
+    ]
+    tasks += [task(300 + i, effective_deadline=TODAY, blocked_reason="chờ") for i in range(30)]
+    digest = compose(
+        digest_input(tasks),
+        CALENDAR,
+        limits=DigestLimits(overdue_agencies=3, overdue_per_agency=2, due_soon=5, blocked=4),
+    )
+    text = "\n".join(render_digest("vi", digest, _tz()))
+    assert "Quá hạn chưa hoàn thành</b>: 200 nhiệm vụ của 20 cơ quan" in text  # full counts
+    assert text.count("🔴 <b>") == 3
+    assert "… và 8 nhiệm vụ quá hạn khác của cơ quan này" in text  # 10 each, 2 shown
+    assert "… và 17 cơ quan khác với 170 nhiệm vụ quá hạn (xem /overdue)" in text
+    assert "… và 25 nhiệm vụ khác (xem /status)" in text  # due today: 30, 5 shown
+    assert "… và 26 nhiệm vụ khác (xem /status)" in text  # blocked: 30, 4 shown
+    # the most late come first
+    first = digest.overdue[0]
+    assert first.tasks[0].days_late == max(
+        late.days_late for g in digest.overdue for late in g.tasks
+    )
 
 
 def _lines(texts: list[str]) -> list[str]:

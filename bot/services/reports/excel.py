@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,10 +30,48 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTRED = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_BODY_FONT = Font(name=FONT_NAME, size=12)
+_BOLD_FONT = Font(name=FONT_NAME, size=12, bold=True)
+# Body cells take named styles: setting font, border and alignment cell by cell
+# makes openpyxl hash each style object per cell (12 s for 5,000 rows).
+TEXT, CENTRED, DATE, PERCENT, TOTAL_TEXT, TOTAL_CENTRED, TOTAL_PERCENT = (
+    "nv_text",
+    "nv_centred",
+    "nv_date",
+    "nv_percent",
+    "nv_total_text",
+    "nv_total_centred",
+    "nv_total_percent",
+)
+DATE_COLUMNS = (3, 9, 11)
+CENTRED_COLUMNS = (1, 5)
+
+
+def _register_styles(workbook: Workbook) -> None:
+    specs = (
+        (TEXT, _BODY_FONT, _WRAP_TOP, "General"),
+        (CENTRED, _BODY_FONT, _CENTRED, "General"),
+        (DATE, _BODY_FONT, _CENTRED, DATE_FORMAT),
+        (PERCENT, _BODY_FONT, _CENTRED, PERCENT_FORMAT),
+        (TOTAL_TEXT, _BOLD_FONT, _WRAP_TOP, "General"),
+        (TOTAL_CENTRED, _BOLD_FONT, _CENTRED, "General"),
+        (TOTAL_PERCENT, _BOLD_FONT, _CENTRED, PERCENT_FORMAT),
+    )
+    for name, font, alignment, number_format in specs:
+        workbook.add_named_style(
+            NamedStyle(
+                name=name,
+                font=font,
+                alignment=alignment,
+                border=_BORDER,
+                number_format=number_format,
+            )
+        )
 
 
 def tracking_workbook(data: ReportData) -> bytes:
     workbook = Workbook()
+    _register_styles(workbook)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = words.SHEET_TRACKING
@@ -109,11 +147,12 @@ def _tracking_row(sheet: Worksheet, row_index: int, row: TrackingRow) -> None:
     )
     for column, value in enumerate(values, 1):
         cell = sheet.cell(row=row_index, column=column, value=value)
-        cell.font = Font(name=FONT_NAME, size=12)
-        cell.border = _BORDER
-        cell.alignment = _CENTRED if column in (1, 3, 5, 9, 11) else _WRAP_TOP
-        if column in (3, 9, 11):
-            cell.number_format = DATE_FORMAT
+        if column in DATE_COLUMNS:
+            cell.style = DATE
+        elif column in CENTRED_COLUMNS:
+            cell.style = CENTRED
+        else:
+            cell.style = TEXT
 
 
 def _scores_sheet(sheet: Worksheet, data: ReportData) -> None:
@@ -148,10 +187,11 @@ def _scores_sheet(sheet: Worksheet, data: ReportData) -> None:
         is_total = offset == len(rows)
         for column, value in enumerate(values, 1):
             cell = sheet.cell(row=HEADER_ROW + offset, column=column, value=value)
-            cell.font = Font(name=FONT_NAME, size=12, bold=is_total)
-            cell.border = _BORDER
-            cell.alignment = _WRAP_TOP if column == 2 else _CENTRED
             if column == 7:
-                cell.number_format = PERCENT_FORMAT
+                cell.style = TOTAL_PERCENT if is_total else PERCENT
+            elif column == 2:
+                cell.style = TOTAL_TEXT if is_total else TEXT
+            else:
+                cell.style = TOTAL_CENTRED if is_total else CENTRED
     last = HEADER_ROW + len(rows) - 1  # the filter leaves the total row out
     sheet.auto_filter.ref = f"A{HEADER_ROW}:G{max(last, HEADER_ROW + 1)}"
