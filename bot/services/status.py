@@ -53,7 +53,9 @@ class ChangeKind(StrEnum):
 
 
 # Changes a later undo may revert, and that make an earlier change un-undoable.
-UNDOABLE = frozenset({ChangeKind.DONE, ChangeKind.IN_PROGRESS, ChangeKind.BLOCKED})
+UNDOABLE = frozenset(
+    {ChangeKind.DONE, ChangeKind.IN_PROGRESS, ChangeKind.BLOCKED, ChangeKind.NOT_STARTED}
+)
 STATE_CHANGES = (
     ChangeKind.DONE,
     ChangeKind.IN_PROGRESS,

@@ -92,15 +92,6 @@ async def test_deny_asks_the_coordinator_for_a_reason_and_tells_the_agency(scene
     )
 
 
-async def test_a_saturday_is_accepted_and_the_working_day_before_is_named(scene: Scene) -> None:
-    group = scene.focal_group["id"]
-    answer = await scene.harness.say(group, scene.lan, "/giahan T1 1/6/2024")
-    assert (
-        "Lưu ý: 01/06/2024 là ngày nghỉ; ngày làm việc cuối cùng trước đó là 31/05/2024"
-        in answer["text"]
-    )
-
-
 async def test_a_second_press_after_the_decision_is_told_it_was_decided(scene: Scene) -> None:
     coordination = scene.coordination["id"]
     posted = await _request(scene, "/giahan T1 30/5")
@@ -114,10 +105,19 @@ async def test_a_second_press_after_the_decision_is_told_it_was_decided(scene: S
     assert again["show_alert"] and "đã được xử lý" in again["text"]
 
 
-async def test_extension_dates_before_the_deadline_or_in_the_past(scene: Scene) -> None:
+async def test_extension_dates_a_saturday_before_the_deadline_or_in_the_past(
+    scene: Scene,
+) -> None:
     group = scene.focal_group["id"]
     early = await scene.harness.say(group, scene.lan, "/giahan T1 17/5")
     assert "phải sau ngày đó" in early["text"]
     past = await scene.harness.say(group, scene.lan, "/giahan T1 10/5/2024")
     assert "đã qua" in past["text"]
     assert await scene.extension_requests() == []
+    saturday = await scene.harness.say(group, scene.lan, "/giahan T1 1/6/2024")
+    assert (
+        "Lưu ý: 01/06/2024 là ngày nghỉ; ngày làm việc cuối cùng trước đó là 31/05/2024"
+        in saturday["text"]
+    )
+    [request] = await scene.extension_requests()
+    assert request.requested_date == date(2024, 6, 1)

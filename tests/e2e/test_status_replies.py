@@ -199,12 +199,12 @@ async def test_privacy_mode_a_plain_message_is_not_seen(scene: Scene) -> None:
 # ---------------------------------------------------------------- commands
 
 
-@pytest.mark.parametrize("command", ["/xong T1", "/done t1", "/xong@nhacviec_bot T1"])
-async def test_done_commands(scene: Scene, command: str) -> None:
+async def test_done_commands_with_the_code_any_case_and_the_bots_name(scene: Scene) -> None:
     group = scene.focal_group["id"]
-    answer = await scene.harness.say(group, scene.lan, command)
-    assert "<b>T1</b> — đã ghi nhận <b>hoàn thành</b>" in answer["html"]
-    assert (await scene.task("T1")).state == "done"
+    for command, code in (("/xong T1", "T1"), ("/done t4", "T4"), ("/xong@nhacviec_bot T2", "T2")):
+        answer = await scene.harness.say(group, scene.lan, command)
+        assert f"<b>{code}</b> — đã ghi nhận <b>hoàn thành</b>" in answer["html"], command
+        assert (await scene.task(code)).state == "done"
 
 
 async def test_progress_blocked_and_extend_commands_with_vietnamese_aliases(scene: Scene) -> None:
