@@ -761,7 +761,7 @@ async def prompt_answered_by(
     private: bool,
 ) -> Prompt | None:
     """The text question a message answers: the prompt it replies to, or in a
-    private chat the user's latest open question."""
+    private chat (when it replies to nothing) the user's latest open question."""
     now = runtime.now()
     async with runtime.database.session() as session:
         draft = None
@@ -769,7 +769,7 @@ async def prompt_answered_by(
             draft = await drafts.by_prompt(
                 session, telegram_chat_id, reply_to_message_id, TEXT_PROMPTS, now
             )
-        if draft is None and private:
+        if draft is None and private and reply_to_message_id is None:
             draft = await drafts.latest_for_user(
                 session, telegram_chat_id, telegram_user_id, TEXT_PROMPTS, now
             )

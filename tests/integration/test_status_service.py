@@ -486,6 +486,11 @@ async def test_a_prompt_survives_a_restart_and_is_answered_once(
         )
         is not None
     )  # in private the latest question is enough
+    # A reply to another message (a reminder) in private is not an answer to it.
+    assert (
+        await status_service.prompt_answered_by(restarted, FOCAL_CHAT, FOCAL_STP, 9, private=True)
+        is None
+    )
     assert await status_service.close_prompt(restarted, draft_id)
     assert not await status_service.close_prompt(restarted, draft_id)
     assert (
