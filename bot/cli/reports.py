@@ -46,14 +46,22 @@ def register(subparsers: Any) -> None:
     report.add_argument("--directive", metavar="N", help="only this directive (number or prefix)")
     report.add_argument("--workspace", metavar="ID", type=int, help="workspace id")
     report.add_argument("--out", metavar="DIR", default=".", help="output folder (default: .)")
-    report.add_argument("--from", dest="start", metavar="DATE", type=parse_date)
-    report.add_argument("--to", dest="end", metavar="DATE", type=parse_date)
-    report.add_argument("--as-of", dest="as_of", metavar="DATE", type=parse_date)
+    report.add_argument(
+        "--from", dest="start", metavar="DATE", type=parse_date, help="tasks due from (dd/mm/yyyy)"
+    )
+    report.add_argument(
+        "--to", dest="end", metavar="DATE", type=parse_date, help="tasks due until (dd/mm/yyyy)"
+    )
+    report.add_argument(
+        "--as-of", dest="as_of", metavar="DATE", type=parse_date, help="report day (default: today)"
+    )
     report.set_defaults(func=report_command)
 
     status = subparsers.add_parser("status", help="the four official groups per workspace")
     status.add_argument("--workspace", metavar="ID", type=int)
-    status.add_argument("--as-of", dest="as_of", metavar="DATE", type=parse_date)
+    status.add_argument(
+        "--as-of", dest="as_of", metavar="DATE", type=parse_date, help="day (default: today)"
+    )
     status.add_argument("--scores", action="store_true", help="also the on-time rate per agency")
     status.set_defaults(func=status_command)
 
