@@ -20,6 +20,13 @@ from bot.texts import t
 from handlers.context import BotApplication, BotContext
 
 
+def _no_workspace_key(chat_type: str) -> str:
+    """The product's one wording for "which workspace?" (the onboarding room's)."""
+    if chat_type == ChatType.PRIVATE:
+        return "onboarding.no_workspace.private"
+    return "onboarding.no_workspace.group"
+
+
 async def _actor(update: Update, context: BotContext) -> Actor | None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
@@ -40,7 +47,7 @@ async def digest_command(update: Update, context: BotContext) -> None:
         await message.reply_text(t(lang, "refused"))
         return
     if result.message is None:
-        await message.reply_text(t(lang, "digest.no_workspace"))
+        await message.reply_text(t(lang, _no_workspace_key(chat.type)))
         return
     for part in result.message.parts:
         await context.bot.send_message(chat.id, part)
@@ -64,7 +71,7 @@ async def report_command(update: Update, context: BotContext) -> None:
         await message.reply_text(t(lang, "refused"))
         return
     if loaded.outcome is LoadOutcome.NO_WORKSPACE:
-        await message.reply_text(t(lang, "report.no_workspace"))
+        await message.reply_text(t(lang, _no_workspace_key(chat.type)))
         return
     if loaded.outcome is LoadOutcome.NO_DIRECTIVE:
         await message.reply_text(t(lang, "report.no_directive", number=number or ""))

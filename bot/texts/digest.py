@@ -120,12 +120,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digest.label.done_late": ("Hoàn thành quá hạn", "Done late"),
     "digest.label.open_on_time": ("Đang thực hiện trong hạn", "In progress, on time"),
     "digest.label.open_overdue": ("Quá hạn chưa hoàn thành", "Overdue, not done"),
-    "digest.no_workspace": (
-        "Nhóm này chưa được gắn với đơn vị theo dõi nào. Cán bộ điều phối gõ /setup trong "
-        "nhóm điều phối trước.",
-        "This chat does not belong to any workspace yet. A coordinator sends /setup in the "
-        "coordination group first.",
-    ),
 }
 
 

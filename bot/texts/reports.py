@@ -51,10 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Có nhiều văn bản khớp với «{number}»: {candidates}. Hãy gõ đầy đủ số, ký hiệu.",
         "Several directives match «{number}»: {candidates}. Please give the full number.",
     ),
-    "report.no_workspace": (
-        "Nhóm này chưa được gắn với đơn vị theo dõi nào. Cán bộ điều phối gõ /setup trước.",
-        "This chat does not belong to any workspace yet. A coordinator sends /setup first.",
-    ),
     "cli.report.written": ("Đã ghi: {path}", "Written: {path}"),
     "cli.report.no_letter": (
         "Không có cơ quan quá hạn: không lập công văn đôn đốc.",

@@ -196,3 +196,13 @@ async def _wait_for_outbox(runtime: Runtime, workspace_id: int, timeout: float =
             return
         await asyncio.sleep(0.1)
     raise TimeoutError("the daily digest was not sent")
+
+
+async def test_an_admin_outside_any_workspace_is_told_where_to_ask(harness: BotHarness) -> None:
+    root = await harness.user("Quản trị")
+    harness.runtime.settings = harness.runtime.settings.model_copy(
+        update={"BOT_ADMINS": [root["id"]]}
+    )
+    for command in ("/digest", "/report"):
+        reply = await harness.say(root["id"], root, command)
+        assert reply["text"].startswith("Tôi chưa biết anh/chị làm việc với đơn vị điều phối nào")
