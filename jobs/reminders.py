@@ -2,8 +2,9 @@
 
 - the sweep (recover, plan, deliver) every minute, first at start-up so
   reminders that fell due while the bot was down go out at once (late);
-- the report of unknown/failed deliveries to the admins, every minute
-  (offset from the sweep), first shortly after start-up;
+- the report of unknown/failed deliveries to the admins: right after a
+  sweep that found some (a crash recovered at start-up is reported at once),
+  and every minute (offset from the sweep) for anything still unreported;
 - the daily roll-over of recurring duties (00:05 local), and once at start-up.
 
 The jobs hold no state: everything they need is in the database, so a
@@ -13,6 +14,7 @@ skipped by APScheduler) loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import time
 
@@ -26,6 +28,7 @@ SWEEP_EVERY_SECONDS = 60
 REPORT_EVERY_SECONDS = 60
 ROLL_OVER_AT = time(0, 5)
 _SINGLE = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+_sweeping = asyncio.Lock()  # one sweep at a time in this process (other processes may sweep too)
 
 
 def _sender(context: BotContext) -> TelegramSender:
@@ -33,7 +36,13 @@ def _sender(context: BotContext) -> TelegramSender:
 
 
 async def sweep_job(context: BotContext) -> None:
-    await reminders.sweep(context.runtime, _sender(context))
+    if _sweeping.locked():  # the start-up sweep is still sending: the next one waits its turn
+        return
+    async with _sweeping:
+        sender = _sender(context)
+        result = await reminders.sweep(context.runtime, sender)
+        if result.recovered or result.delivery.unknown or result.delivery.failed:
+            await reminders.report_problems(context.runtime, sender)  # tell the admins now
 
 
 async def report_job(context: BotContext) -> None:
@@ -50,8 +59,15 @@ def schedule(application: BotApplication) -> None:
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    # `first=0` would not run at once (APScheduler's interval trigger starts one
+    # interval later), so the start-up sweep is its own one-off job.
+    queue.run_once(sweep_job, when=0, name="reminders.sweep.startup", job_kwargs=_SINGLE)
     queue.run_repeating(
-        sweep_job, interval=SWEEP_EVERY_SECONDS, first=0, name="reminders.sweep", job_kwargs=_SINGLE
+        sweep_job,
+        interval=SWEEP_EVERY_SECONDS,
+        first=SWEEP_EVERY_SECONDS,
+        name="reminders.sweep",
+        job_kwargs=_SINGLE,
     )
     queue.run_repeating(
         report_job,
@@ -60,7 +76,7 @@ def schedule(application: BotApplication) -> None:
         name="reminders.report",
         job_kwargs=_SINGLE,
     )
-    queue.run_once(roll_over_job, when=5, name="reminders.roll_over.startup")
+    queue.run_once(roll_over_job, when=5, name="reminders.roll_over.startup", job_kwargs=_SINGLE)
     queue.run_daily(
         roll_over_job, time=ROLL_OVER_AT, name="reminders.roll_over", job_kwargs=_SINGLE
     )
