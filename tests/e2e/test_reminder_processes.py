@@ -1,0 +1,290 @@
+"""The real `nhacviec run` process against the sandbox: kill -9 in the middle
+of a sweep, three times, then a clean run; and two processes on one
+PostgreSQL database. Checked against the sandbox's record and the database:
+no reminder is sent twice, none is lost (a row a killed process left in
+'sending' is 'unknown' and reported to the admins, never resent).
+
+The processes run on the real clock: the tasks are made overdue relative to
+now, so the start-up sweep finds one OVERDUE reminder due for each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import insert, select
+from sqlmodel import col
+
+from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
+from bot.services.reminders import DeliveryPolicy
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.models import Agency, Chat, ChatPurpose, Directive, ReminderDelivery, Task, Workspace
+from tests.conftest import POSTGRES_URL, _truncate_all, sqlite_url
+
+pytestmark = pytest.mark.slow
+NHACVIEC = [sys.executable, "-m", "bot.cli", "run"]
+TOKEN = "7012345678:AAF-crash-test-secret-0123456789"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass
+class Prepared:
+    groups: list[int]
+    tasks: dict[int, int]  # task id -> its group
+    admin: int
+
+
+async def _drain_updates(sandbox: Sandbox) -> None:
+    """Confirm the queued updates (the bot being added to each group), so the
+    processes start with reminders only, not with a greeting per group."""
+    async with httpx.AsyncClient(base_url=f"{sandbox.url}/bot{TOKEN}") as http:
+        last = (await http.post("/getUpdates", json={"offset": -1, "timeout": 0})).json()
+        if last["result"]:
+            await http.post("/getUpdates", json={"offset": last["result"][-1]["update_id"] + 1})
+
+
+async def _prepare(sandbox: Sandbox, database: Database, groups: int) -> Prepared:
+    """One agency and one overdue task per group; the bot in every group."""
+    async with sandbox.client() as client:
+        admin = await client.create_user("Admin")
+        await client.create_chat("private", members=[admin["id"]])
+        lan = await client.create_user("Lan")
+        chat_ids = []
+        for n in range(groups):
+            chat = await client.create_chat("group", f"Nhóm {n:03d}", members=[lan["id"]])
+            await client.add_bot(chat["id"], lan["id"])
+            chat_ids.append(int(chat["id"]))
+    await _drain_updates(sandbox)
+    now = datetime.now(UTC)
+    today = now.astimezone(VN).date()
+    async with database.session() as session:
+        workspace = Workspace(name="Sở Nội vụ")
+        session.add(workspace)
+        await session.flush()
+        assert workspace.id is not None
+        directive = Directive(workspace_id=workspace.id, number="2268/UBND-TTHC")
+        session.add(directive)
+        await session.flush()
+        await session.execute(
+            insert(Agency),
+            [
+                {"workspace_id": workspace.id, "code": f"A{n}", "name": f"Cơ quan {n:03d}"}
+                | {"category": "so_nganh", "aliases": [], "active": True}
+                for n in range(groups)
+            ],
+        )
+        agencies = (await session.execute(select(Agency).order_by(col(Agency.id)))).scalars()
+        agency_ids = [a.id for a in agencies]
+        await session.execute(
+            insert(Chat),
+            [
+                {
+                    "telegram_chat_id": chat_id,
+                    "workspace_id": workspace.id,
+                    "purpose": ChatPurpose.AGENCY,
+                    "agency_id": agency_ids[n],
+                    "type": "group",
+                    "title": f"Nhóm {n:03d}",
+                    "bot_is_member": True,
+                }
+                for n, chat_id in enumerate(chat_ids)
+            ],
+        )
+        await session.execute(
+            insert(Task),
+            [
+                {
+                    "workspace_id": workspace.id,
+                    "directive_id": directive.id,
+                    "agency_id": agency_ids[n],
+                    "code": f"T{n}",
+                    "action": "Báo cáo kết quả thực hiện",
+                    "effective_deadline": today - timedelta(days=20),
+                    "state": "open",
+                    "progress": 0,
+                    "role": "perform",
+                    "supporting": [],
+                    "next_reminder_at": now - timedelta(minutes=1),
+                    "reminders_checked_at": now - timedelta(days=8),
+                }
+                for n in range(groups)
+            ],
+        )
+        rows = (await session.execute(select(Task.id, Task.agency_id))).all()
+    group_of = {agency_ids[n]: chat_ids[n] for n in range(groups)}
+    return Prepared(chat_ids, {int(t): group_of[a] for t, a in rows}, int(admin["id"]))
+
+
+def _env(sandbox: Sandbox, url: str, admin: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=sandbox.url,
+        DATABASE_URL=url,
+        BOT_ADMINS=str(admin),
+        ESCALATE_AFTER_DAYS="60",  # only OVERDUE reminders in these tests
+        **extra,
+    )
+    return env
+
+
+async def _start(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    handle = log.open("ab")
+    try:
+        return await asyncio.create_subprocess_exec(
+            *NHACVIEC, env=env, stdout=handle, stderr=handle, cwd=log.parent
+        )
+    finally:
+        handle.close()
+
+
+async def _group_sends(client: SandboxClient) -> int:
+    stats = await client.stats()
+    return sum(1 for s in stats["sends"] if s["chat_id"] < 0)
+
+
+async def _wait_for(predicate: Any, timeout: float, what: str) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError(what)
+
+
+async def _settled(database: Database) -> bool:
+    async with database.session() as session:
+        states = (await session.execute(select(ReminderDelivery.state))).scalars().all()
+    return bool(states) and not {"pending", "sending"} & set(states)
+
+
+async def _check(
+    client: SandboxClient, database: Database, prepared: Prepared
+) -> tuple[Counter[str], Counter[int]]:
+    """Every task's reminder is sent once or unknown (and then arrived at most once)."""
+    received: Counter[int] = Counter()
+    message_of: dict[tuple[int, int], set[int]] = {}
+    for chat_id in prepared.groups:
+        for message in await client.messages(chat_id):
+            if not message.get("text", "").startswith("🔔"):
+                continue
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            ids = {int(row[0]["callback_data"].split(":")[1]) for row in rows}
+            received.update(ids)
+            message_of[(chat_id, message["message_id"])] = ids
+    async with database.session() as session:
+        rows = list((await session.execute(select(ReminderDelivery))).scalars())
+    states: Counter[str] = Counter(r.state for r in rows)
+    assert len(rows) == len(prepared.tasks), "one reminder per task, planned once"
+    assert set(states) <= {"sent", "unknown"}, states
+    assert set(received.values()) <= {1}, "no reminder arrived twice"
+    for row in rows:
+        assert row.telegram_chat_id == prepared.tasks[row.task_id]
+        if row.state == "sent":
+            assert row.task_id in message_of[(row.telegram_chat_id, row.telegram_message_id or 0)]
+    return states, received
+
+
+async def test_kill_9_in_the_middle_of_sweeps_never_sends_twice_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path / "bot.db")
+    database = Database(url)
+    await upgrade(database)
+    log = tmp_path / "bot.log"
+    async with Sandbox(SandboxConfig(bot_token=TOKEN)) as sandbox, sandbox.client() as client:
+        prepared = await _prepare(sandbox, database, groups=60)
+        env = _env(sandbox, url, prepared.admin)
+        kills = 0
+        for _ in range(3):
+            threshold = await _group_sends(client) + 5
+            process = await _start(env, log)
+
+            async def reached(threshold: int = threshold) -> bool:
+                return await _group_sends(client) >= threshold
+
+            await _wait_for(reached, 60, f"the bot never reached {threshold} sends")
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            kills += 1
+        sent_before_clean_run = await _group_sends(client)
+        assert sent_before_clean_run < len(prepared.tasks), "the kills landed mid-sweep"
+
+        process = await _start(env, log)  # the clean run: recovers, reports, finishes
+        await _wait_for(lambda: _settled(database), 60, "reminders did not settle")
+
+        async def admin_told() -> bool:
+            return any(
+                "chưa rõ đã đến nơi" in m.get("text", "")
+                for m in await client.messages(prepared.admin)
+            )
+
+        states, received = await _check(client, database, prepared)
+        if states["unknown"]:
+            await _wait_for(admin_told, 30, "the admins were not told about unknown reminders")
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    await database.dispose()
+    assert kills == 3
+    # A killed process leaves at most its claimed chats unknown (two chunks).
+    assert states["unknown"] <= 2 * DeliveryPolicy().concurrency * kills
+    assert states["sent"] + states["unknown"] == len(prepared.tasks)
+    assert len(received) >= states["sent"]
+    print(f"\nkill -9 x{kills}: {dict(states)}; {len(received)} tasks received once")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+async def test_two_processes_on_one_postgresql_database_never_send_the_same_reminder(
+    tmp_path: Path, postgres_schema: str
+) -> None:
+    database = Database(postgres_schema)
+    await _truncate_all(database)
+    async with Sandbox(SandboxConfig(bot_token=TOKEN)) as sandbox, sandbox.client() as client:
+        prepared = await _prepare(sandbox, database, groups=150)
+        processes = []
+        for n in range(2):
+            port = _free_port()
+            env = _env(
+                sandbox,
+                postgres_schema,
+                prepared.admin,
+                WEBHOOK_URL=f"http://127.0.0.1:{port}/",
+                WEBHOOK_LISTEN="127.0.0.1",
+                WEBHOOK_PORT=str(port),
+            )
+            processes.append(await _start(env, tmp_path / f"bot{n}.log"))
+        await _wait_for(lambda: _settled(database), 90, "reminders did not settle")
+        states, received = await _check(client, database, prepared)
+        async with database.session() as session:
+            claimants = Counter(
+                (await session.execute(select(ReminderDelivery.claimed_by))).scalars()
+            )
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            assert await asyncio.wait_for(process.wait(), 30) == 0
+    await database.dispose()
+    assert states == Counter({"sent": len(prepared.tasks)})
+    assert len(received) == len(prepared.tasks)
+    assert len(claimants) == 2, f"both processes sent some reminders: {claimants}"
+    print(f"\ntwo processes: {dict(claimants)}")
