@@ -28,12 +28,14 @@ import pytest
 from sqlalchemy import insert, select
 from sqlmodel import col
 
+from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
+from bot.services import reminders
 from bot.services.reminders import DeliveryPolicy
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Agency, Chat, ChatPurpose, Directive, ReminderDelivery, Task, Workspace
-from tests.conftest import POSTGRES_URL, _truncate_all, sqlite_url
+from tests.conftest import POSTGRES_URL, _truncate_all, make_settings, sqlite_url
 
 pytestmark = pytest.mark.slow
 NHACVIEC = [sys.executable, "-m", "bot.cli", "run"]
@@ -261,7 +263,16 @@ async def test_two_processes_on_one_postgresql_database_never_send_the_same_remi
     await _truncate_all(database)
     async with Sandbox(SandboxConfig(bot_token=TOKEN)) as sandbox, sandbox.client() as client:
         prepared = await _prepare(sandbox, database, groups=150)
-        processes = []
+        # Each process keeps to 30/s by itself; together they would exceed it.
+        # Rate limits are not what this test is about, so the sandbox lifts them.
+        await client.set_rate_limits(global_rate_per_second=None, group_rate_per_minute=None)
+        # Planned before either starts, so both find the same pending deliveries
+        # and compete for every chat's claim.
+        planner = Runtime.from_settings(make_settings(postgres_schema))
+        planned = await reminders.plan_due(planner)
+        await planner.database.dispose()
+        assert planned.reminders == len(prepared.tasks)
+        processes, logs = [], []
         for n in range(2):
             port = _free_port()
             env = _env(
@@ -272,7 +283,13 @@ async def test_two_processes_on_one_postgresql_database_never_send_the_same_remi
                 WEBHOOK_LISTEN="127.0.0.1",
                 WEBHOOK_PORT=str(port),
             )
-            processes.append(await _start(env, tmp_path / f"bot{n}.log"))
+            logs.append(tmp_path / f"bot{n}.log")
+            processes.append(await _start(env, logs[-1]))
+
+        async def both_started() -> bool:
+            return all("Application started" in log.read_text() for log in logs)
+
+        await _wait_for(both_started, 60, "a process did not start")
         await _wait_for(lambda: _settled(database), 90, "reminders did not settle")
         states, received = await _check(client, database, prepared)
         async with database.session() as session:
