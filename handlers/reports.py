@@ -8,7 +8,7 @@ sends the tracking table and the Word drafts as documents.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
 from bot.domain.rights import Actor
@@ -64,7 +64,6 @@ async def report_command(update: Update, context: BotContext) -> None:
         return
     lang = context.runtime.language
     number = " ".join(context.args or []).strip() or None
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     result = await report_service.on_request(context.runtime, actor, chat.id, number)
     loaded = result.loaded
     if loaded.outcome is LoadOutcome.REFUSED:
@@ -89,17 +88,19 @@ async def report_command(update: Update, context: BotContext) -> None:
     if result.files is None:
         return
     data = result.files.data
+    report_caption = t(lang, "report.caption.report")
+    if not result.files.has_letter:  # said in the caption: one message fewer in a busy group
+        report_caption += "\n" + t(lang, "report.no_late")
     captions = [
         t(lang, "report.caption.table", rows=len(data.rows)),
-        t(lang, "report.caption.report"),
+        report_caption,
         t(lang, "report.caption.letter", agencies=len(data.late_agencies)),
     ]
+    # Three messages, no chat action: Telegram allows a group 20 messages a minute.
     for file, caption in zip(result.files.files, captions, strict=False):
         await context.bot.send_document(
             chat.id, document=file.content, filename=file.name, caption=caption
         )
-    if not result.files.has_letter:
-        await message.reply_text(t(lang, "report.no_late"))
 
 
 def register(application: BotApplication) -> None:

@@ -413,3 +413,19 @@ async def test_a_long_digest_arrives_in_parts_under_the_limit(
             assert f"<b>{task.code}</b>: " in joined
         assert f"… và {len(overdue) - 5} nhiệm vụ quá hạn khác của cơ quan này" in joined
     assert [kind for kind, _, _ in sender.sent][-1] == "photo"
+
+
+async def test_a_short_digest_is_one_photo_with_the_text_as_caption(database: Database) -> None:
+    ws = await factories.workspace(database)
+    assert ws.id is not None
+    agency = await factories.agency(database, ws.id, "STP", "Sở Tư pháp")
+    directive = await factories.directive(database, ws.id)
+    assert agency.id is not None and directive.id is not None
+    await factories.chat(database, ws.id, COORDINATION_CHAT, ChatPurpose.COORDINATION)
+    await factories.task(database, ws.id, directive.id, agency.id, "T1", date(2024, 5, 8))
+    sender = FakeSender()
+    await digest_service.send_daily(make_runtime(database), sender)
+    assert [kind for kind, _, _ in sender.sent] == ["photo"]
+    caption = sender.sent[0][2]
+    assert caption.startswith("<b>📋 Tổng hợp") and "quá hạn 5 ngày" in caption
+    assert len(caption) <= 1024
