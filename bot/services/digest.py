@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain.digest import Digest, DigestInput, compose, message_length, split_message
+from bot.domain.digest import Digest, DigestInput, compose, split_message
 from bot.domain.rights import Action, Actor
 from bot.runtime import Runtime
 from bot.services import identity
@@ -45,7 +45,6 @@ from storage.models import OutboxState
 from storage.repositories import digests, reporting
 
 log = logging.getLogger("nhacviec.digest")
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +125,14 @@ async def compose_message(
 async def render(runtime: Runtime, workspace_id: int, digest: Digest) -> DigestMessage:
     """Text parts under Telegram's limit, then the chart unless the day is quiet.
 
-    A digest short enough to be a photo's caption goes out as one message,
-    the chart with the text under it (a group may receive 20 messages a
-    minute; a small workspace's digest should cost one)."""
+    The text is always a message of its own (searchable, not limited to a
+    caption's 1,024 characters) and the chart follows with a short caption."""
     lang = runtime.language
     parts = split_message(render_digest(lang, digest, runtime.settings.timezone))
     if digest.quiet or not digest.summary.total:
         return DigestMessage(workspace_id, digest, parts, None, None)
     chart_png = await render_png_async(digest.chart, labels_for(lang, digest.chart))
     caption = t(lang, "digest.chart.caption", day=digest.day)
-    if len(parts) == 1 and message_length(parts[0]) <= CAPTION_LIMIT:
-        return DigestMessage(workspace_id, digest, [], chart_png, parts[0])
     return DigestMessage(workspace_id, digest, parts, chart_png, caption)
 
 

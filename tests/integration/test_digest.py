@@ -415,7 +415,7 @@ async def test_a_long_digest_arrives_in_parts_under_the_limit(
     assert [kind for kind, _, _ in sender.sent][-1] == "photo"
 
 
-async def test_a_short_digest_is_one_photo_with_the_text_as_caption(database: Database) -> None:
+async def test_a_short_digest_is_its_text_then_the_chart(database: Database) -> None:
     ws = await factories.workspace(database)
     assert ws.id is not None
     agency = await factories.agency(database, ws.id, "STP", "Sở Tư pháp")
@@ -425,7 +425,8 @@ async def test_a_short_digest_is_one_photo_with_the_text_as_caption(database: Da
     await factories.task(database, ws.id, directive.id, agency.id, "T1", date(2024, 5, 8))
     sender = FakeSender()
     await digest_service.send_daily(make_runtime(database), sender)
-    assert [kind for kind, _, _ in sender.sent] == ["photo"]
-    caption = sender.sent[0][2]
-    assert caption.startswith("<b>📋 Tổng hợp") and "quá hạn 5 ngày" in caption
-    assert len(caption) <= 1024
+    assert [kind for kind, _, _ in sender.sent] == ["text", "photo"]
+    assert sender.sent[0][2].startswith("<b>📋 Tổng hợp") and "quá hạn 5 ngày" in sender.sent[0][2]
+    assert (
+        sender.sent[1][2] == "📊 Biểu đồ tình hình thực hiện nhiệm vụ theo cơ quan, ngày 13/05/2024"
+    )
