@@ -215,10 +215,14 @@ def tally_digests(
 
 
 def results_table(
-    name: str, reminders: ReminderTally, replies: ReplyTally, digests: DigestTally
+    name: str,
+    reminders: ReminderTally,
+    replies: ReplyTally,
+    digests: DigestTally,
+    extra: Sequence[tuple[str, object]] = (),
 ) -> str:
     """The drill results as a Markdown table (printed by the drill, kept in the report)."""
-    rows = [
+    rows: list[tuple[str, object]] = [
         ("reminders due (outbox rows)", reminders.due),
         ("reminder deliveries (one per chat)", reminders.deliveries),
         ("sent and received exactly once", reminders.sent),
@@ -237,6 +241,7 @@ def results_table(
         ("digests twice", digests.twice),
         ("digests missing", digests.missing),
         ("digests unknown (reported)", digests.unknown),
+        *extra,
     ]
     lines = [f"| {name} | count |", "| --- | --- |"]
     lines += [f"| {label} | {value} |" for label, value in rows]

@@ -167,7 +167,7 @@ def _command(rng: random.Random, actor: str, targets: Targets) -> Hostile:
         f"/vuong {other} chưa có số liệu",
         f"/giahan {other} 31/02/2024",
         f"/giahan {foreign} 30/6",
-        f"/xong T{rng.randint(10**6, 10**7)}",
+        f"/xong T{rng.randint(10**5, 10**6 - 1)}",  # a code as long as codes go, naming nothing
         "/join AAAAAAAA",
         "/join " + "Z" * 200,
         "/invite STP",
