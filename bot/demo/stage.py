@@ -14,6 +14,7 @@ simulated times they are due, with the context PTB would give them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,16 +22,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import SecretStr
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter
 
 import bot.app as composition
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
-from bot.sandbox.ptb import polling
 from handlers.context import BotApplication, BotContext
 
 JSON = dict[str, Any]
+POLL_TIMEOUT = 1  # getUpdates' long poll, short so that a stop is quick
 Job = Callable[[BotContext], Awaitable[None]]
 
 
@@ -78,7 +80,7 @@ class Stage:
     sandbox: Sandbox | None = None
     app: BotApplication | None = None
     client: SandboxClient | None = None
-    _polling: Any = None
+    failed_starts: int = 0
     _own_sandbox: bool = False
 
     @property
@@ -113,8 +115,14 @@ class Stage:
             self.client = self.sandbox.client()
         return self.client
 
-    async def start_bot(self) -> BotApplication:
-        """Build the Application on the runtime and long-poll the sandbox."""
+    async def start_bot(self, *, attempts: int = 1) -> BotApplication:
+        """Build the Application on the runtime and long-poll the sandbox.
+
+        A start can fail like a real process's does (Telegram answering
+        getMe or deleteWebhook with an error): with `attempts` > 1 the stage
+        starts a fresh Application again, as a process supervisor would;
+        `failed_starts` counts the failures.
+        """
         await self.open_sandbox()
         assert self.sandbox is not None
         self.runtime.settings = self.runtime.settings.model_copy(
@@ -123,21 +131,54 @@ class Stage:
                 "TELEGRAM_BOT_TOKEN": SecretStr(self.sandbox.token),
             }
         )
-        app = build_for_stage(self.runtime, retries=self.retries)
-        self._polling = polling(app)
-        await self._polling.__aenter__()
-        if app.post_init is not None:  # run_polling() calls it; mirror that
-            await app.post_init(app)
-        self.app = app
-        return app
+        for attempt in range(attempts):
+            app = build_for_stage(self.runtime, retries=self.retries)
+            try:
+                await self._launch(app)
+            except TelegramError:
+                self.failed_starts += 1
+                if attempt + 1 == attempts:
+                    raise
+                await asyncio.sleep(0.05)
+                continue
+            self.app = app
+            return app
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _launch(app: BotApplication) -> None:
+        """initialize, start, poll, post_init (what run_polling does); undone on failure."""
+        await app.initialize()
+        try:
+            await app.start()
+            if app.updater is None:
+                raise RuntimeError("the application was built without an updater")
+            await app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
+            if app.post_init is not None:
+                await app.post_init(app)
+        except BaseException:
+            await Stage._halt(app)
+            raise
+
+    @staticmethod
+    async def _halt(app: BotApplication) -> None:
+        """Stop polling and the Application, whatever state a start left them in."""
+        with contextlib.suppress(Exception):
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+        with contextlib.suppress(Exception):
+            if app.running:
+                await app.stop()
+        with contextlib.suppress(Exception):
+            await app.shutdown()
 
     async def stop_bot(self) -> None:
-        """Stop polling and shut the Application down (the database stays open
-        for the next start only if the runtime's engine is reused)."""
+        """Stop polling and shut the Application down, as on SIGTERM (the
+        database engine is disposed and reopens on next use)."""
         app, self.app = self.app, None
         if app is None:
             return
-        await self._polling.__aexit__(None, None, None)
+        await self._halt(app)
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
 
