@@ -10,6 +10,7 @@ import time
 from collections import Counter
 
 from bot.domain.replies import ReplyKind, needs_confirmation, read_reply
+from tests.benchmarks.report import record
 from tests.unit.replies.labelled import CALENDAR, TODAY, Outcome, load, outcomes
 
 ROUNDS = 20
@@ -57,6 +58,8 @@ def _details(results: list[Outcome]) -> None:
     print(f"ack/question/negation read as done: {wrongly_done}/{len(risky)}")
     wrong_but_sure = [o for o in results if not o.kind_ok and not needs_confirmation(o.reading)]
     print(f"wrong and confident (applied without asking): {len(wrong_but_sure)}")
+    record("replies", "ack/question/negation read as done", wrongly_done, f"of {len(risky)}")
+    record("replies", "wrong and confident", len(wrong_but_sure), f"of {len(results)}")
 
 
 def _timing(texts: list[str]) -> None:
@@ -77,7 +80,11 @@ def _timing(texts: list[str]) -> None:
     start = time.process_time()
     for _ in range(10):
         read_reply(long_text, TODAY, CALENDAR)
-    print(f"2000-character reply: {(time.process_time() - start) / 10 * 1000:.1f} ms CPU")
+    cpu_ms = (time.process_time() - start) / 10 * 1000
+    print(f"2000-character reply: {cpu_ms:.1f} ms CPU")
+    record("replies", "time per reply, mean", statistics.mean(micro), "µs")
+    record("replies", "time per reply, p95", p95, "µs")
+    record("replies", "2000-character reply", cpu_ms, "ms CPU")
 
 
 def test_reply_reading_benchmark() -> None:
@@ -85,6 +92,10 @@ def test_reply_reading_benchmark() -> None:
     _accuracy_table(results, "labelled set (all rows)")
     held_out = [o for o in results if o.row.held_out]
     _accuracy_table(held_out, "held-out rows only (two batches written after the rules)")
+    for name, rows in (("all", results), ("held-out", held_out)):
+        if rows:
+            accuracy = sum(o.kind_ok for o in rows) / len(rows)
+            record("replies", f"kind read right, {name} ({len(rows)} replies)", accuracy, "")
     _confusions(results)
     _details(results)
     _timing([o.row.text for o in results])
