@@ -223,14 +223,13 @@ def answer_text(lang: str, answer: status_service.TaskAnswer) -> str:
     else:
         deadline = task.effective_deadline
         if task.state == "open" and answer.working_days_left is not None:
-            days = answer.working_days_left
-            if days > 0:
-                left = t(lang, "status.answer.left", days=days)
-            elif days == 0:
+            if task.effective_deadline == answer.today:
                 left = t(lang, "status.answer.today")
+            elif task.effective_deadline > answer.today:
+                left = t(lang, "status.answer.left", days=answer.working_days_left)
             else:
-                late = (status_today(answer) - task.effective_deadline).days
-                left = t(lang, "status.answer.overdue", days=max(late, 1))
+                late = (answer.today - task.effective_deadline).days
+                left = t(lang, "status.answer.overdue", days=late)
     extra = ""
     if task.progress and task.state == "open":
         extra += t(lang, "status.percent", percent=task.progress)
@@ -248,10 +247,6 @@ def answer_text(lang: str, answer: status_service.TaskAnswer) -> str:
         state=state_text(lang, task),
         extra=Raw(extra),
     )
-
-
-def status_today(answer: status_service.TaskAnswer) -> date:
-    return answer.today
 
 
 def _clip(text: str, limit: int) -> str:

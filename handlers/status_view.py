@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -75,13 +76,13 @@ def _group_line(lang: str, line: GroupLine) -> str:
     )
 
 
-def _detail(lang: str, line: TaskLine) -> str:
+def _detail(lang: str, line: TaskLine, today: date | None) -> str:
     if line.category is Category.OPEN_OVERDUE:
         text = t(lang, "status.view.detail.open_overdue", days=line.days_late)
     elif line.category is Category.OPEN_ON_TIME:
         if line.effective_deadline is None:
             text = t(lang, "status.view.detail.no_deadline")
-        elif line.working_days_left == 0 or line.working_days_left is None:
+        elif line.effective_deadline == today or line.working_days_left is None:
             text = t(lang, "status.view.detail.due_today")
         else:
             text = t(lang, "status.view.detail.open_on_time", days=line.working_days_left)
@@ -107,7 +108,7 @@ def _detail(lang: str, line: TaskLine) -> str:
     return text
 
 
-def _task_line(lang: str, line: TaskLine) -> str:
+def _task_line(lang: str, line: TaskLine, today: date | None) -> str:
     deadline: object = line.effective_deadline or t(lang, "status.view.detail.no_deadline")
     return t(
         lang,
@@ -117,7 +118,7 @@ def _task_line(lang: str, line: TaskLine) -> str:
         agency=line.agency_code,
         action=_clip(line.action, ACTION_LENGTH),
         deadline=deadline,
-        detail=Raw(_detail(lang, line)),
+        detail=Raw(_detail(lang, line, today)),
     )
 
 
@@ -148,7 +149,7 @@ def render_text(lang: str, view: Overview) -> str:
         parts.append(t(lang, key) + "\n" + "\n".join(_group_line(lang, g) for g in view.groups))
     elif scope not in (Scope.WORKSPACE, Scope.AGENCIES):
         if view.tasks:
-            lines = "\n".join(_task_line(lang, line) for line in view.tasks)
+            lines = "\n".join(_task_line(lang, line, view.today) for line in view.tasks)
             parts.append(t(lang, "status.view.tasks") + "\n" + lines)
         else:
             parts.append(t(lang, "status.view.empty"))
