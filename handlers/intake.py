@@ -277,6 +277,7 @@ async def show_preview(
         and intake.preview_message_ids == (in_place.message_id,)
     ):
         await in_place.edit_text(chunks[0], reply_markup=markup)
+        intake.prompt_message_id = None
         await service.keep(context.runtime, intake)
         return
     if _tidy(intake):
@@ -289,7 +290,7 @@ async def show_preview(
         )
         sent.append(message.message_id)
     intake.preview_message_ids = tuple(sent)
-    intake.prompt_message_id = sent[-1]  # a group member may reply to the preview
+    intake.prompt_message_id = None  # the buttons decide now; no typed answer is awaited
     await service.keep(context.runtime, intake)
 
 
