@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from itertools import repeat
+from functools import lru_cache
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -147,42 +148,30 @@ class Judgement(NamedTuple):
     pending_extension: bool
 
 
-class Judge:
-    """rollup.categorize and rollup.details, called once per distinct facts.
-
-    Both are pure functions of a task's facts (state, deadline, completion
-    day, progress, blocked, started); at 10,000 tasks there are only a few
-    hundred distinct combinations, so each is judged once and the tasks that
-    share it are counted together.
-    """
-
-    def __init__(self, today: date) -> None:
-        self.today = today
-        self._seen: dict[tuple[Any, ...], Judgement] = {}
-
-    def __call__(self, facts: tuple[Any, ...]) -> Judgement:
-        judged = self._seen.get(facts)
-        if judged is None:
-            state, deadline, completed, progress, blocked, started, pending = facts
-            task = TaskFacts(
-                task_id=0,
-                agency_id=0,
-                state=state,
-                effective_deadline=day(deadline),
-                completed_on=day(completed),
-                progress=progress or 0,
-                blocked=bool(blocked),
-                has_updates=bool(started),
-            )
-            found = details(task)
-            judged = Judgement(
-                categorize(task, self.today),
-                Detail.BLOCKED in found,
-                Detail.NOT_STARTED in found,
-                bool(pending) and state == "open",
-            )
-            self._seen[facts] = judged
-        return judged
+@lru_cache(maxsize=65_536)
+def judge(facts: tuple[Any, ...], today: date) -> Judgement:
+    """What rollup.categorize and rollup.details say of one set of facts on
+    `today`. Both are pure functions of the facts, so the answer is kept:
+    10,000 tasks have a few thousand distinct facts at most, and the next
+    /status the same day asks about the same ones."""
+    state, deadline, completed, progress, blocked, started, pending = facts
+    task = TaskFacts(
+        task_id=0,
+        agency_id=0,
+        state=state,
+        effective_deadline=day(deadline),
+        completed_on=day(completed),
+        progress=progress or 0,
+        blocked=bool(blocked),
+        has_updates=bool(started),
+    )
+    found = details(task)
+    return Judgement(
+        categorize(task, today),
+        Detail.BLOCKED in found,
+        Detail.NOT_STARTED in found,
+        bool(pending) and state == "open",
+    )
 
 
 # The FactRow fields a task's category depends on (see tasks.FactRow).
@@ -199,10 +188,10 @@ class Verdicts:
     done by Counter and zip in C, not by a Python loop per task.
     """
 
-    def __init__(self, rows: Sequence[FactRow], judge: Judge) -> None:
+    def __init__(self, rows: Sequence[FactRow], today: date) -> None:
         self.rows = rows
         self.keys = list(map(_FACTS, rows))
-        self.of = {key: judge(key) for key in set(self.keys)}
+        self.of = {key: judge(key, today) for key in set(self.keys)}
         self.kinds = list(dict.fromkeys(self.of.values()))
         position = {judged: i for i, judged in enumerate(self.kinds)}
         self.index = {key: position[judged] for key, judged in self.of.items()}
@@ -228,12 +217,28 @@ class Verdicts:
         return {target: Counts(*values) for target, values in sums.items()}
 
     def where(self, keep: Callable[[Judgement], bool]) -> list[tuple[FactRow, Judgement]]:
+        """The tasks whose judgement passes `keep`, urgent first: overdue (the
+        most late first), then by deadline (none last), then by id."""
         wanted = {key for key, judged in self.of.items() if keep(judged)}
-        return [
-            (row, self.of[key])
-            for row, key in zip(self.rows, self.keys, strict=True)
-            if key in wanted
-        ]
+        rows = compress(self.rows, map(wanted.__contains__, self.keys))
+        ranked: list[list[FactRow]] = [[], [], [], []]
+        undated: list[list[FactRow]] = [[], [], [], []]
+        for row in rows:
+            category = self.of[_FACTS(row)].category
+            assert category is not None
+            rank = CATEGORY_ORDER[category]
+            (ranked if row.effective_deadline is not None else undated)[rank].append(row)
+        ordered: list[tuple[FactRow, Judgement]] = []
+        for rank in range(4):
+            ranked[rank].sort(key=_DEADLINE_ID)
+            undated[rank].sort(key=_ID)
+            for row in (*ranked[rank], *undated[rank]):
+                ordered.append((row, self.of[_FACTS(row)]))
+        return ordered
+
+
+_DEADLINE_ID = itemgetter(4, 0)
+_ID = itemgetter(0)
 
 
 _SLOT = {
@@ -381,8 +386,7 @@ async def overview(
         rows = await task_repository.status_facts(
             session, workspace_id, directive_id=directive_id, agency_id=agency_id
         )
-        judge = Judge(today)
-        shown = _select(scope, rows, judge, page)
+        shown = _select(scope, rows, today, page)
         if shown.groups:
             kind = "d" if scope is Scope.WORKSPACE else "a"
             names = await task_repository.labels(
@@ -444,9 +448,9 @@ class _Shown:
     total: int
 
 
-def _select(scope: Scope, rows: list[FactRow], judge: Judge, page: int) -> _Shown:
+def _select(scope: Scope, rows: list[FactRow], today: date, page: int) -> _Shown:
     """The figures and the page of lines a view shows, what needs attention first."""
-    verdicts = Verdicts(rows, judge)
+    verdicts = Verdicts(rows, today)
     if scope in (Scope.WORKSPACE, Scope.AGENCIES):
         per_group = verdicts.tally("directive" if scope is Scope.WORKSPACE else "agency")
         total = _sum(per_group.values())
@@ -465,19 +469,10 @@ def _select(scope: Scope, rows: list[FactRow], judge: Judge, page: int) -> _Show
         keep = verdicts.where(lambda j: j.pending_extension)
     else:
         keep = verdicts.where(lambda j: j.category is not None)
-    keep.sort(key=_task_order)
     page, pages = _page(len(keep), page)
     return _Shown(
         total, (), tuple(keep[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]), page, pages, len(keep)
     )
-
-
-def _task_order(pair: tuple[FactRow, Judgement]) -> tuple[int, bool, Any, int]:
-    """Overdue first (the most late first), then by deadline; no deadline last."""
-    row, judged = pair
-    assert judged.category is not None
-    deadline = row.effective_deadline
-    return (CATEGORY_ORDER[judged.category], deadline is None, deadline or "", row.task_id)
 
 
 def _sum(all_counts: Iterable[Counts]) -> Counts:
