@@ -1,9 +1,13 @@
 """The data behind /status, /overdue and /tasks.
 
 Every figure is computed by bot/domain/rollup.py (categorize, details) from
-the facts loaded by ONE repository query (`tasks.status_facts`), so the counts, the per-directive and
-per-agency breakdowns and the listed tasks always agree with each other and
-with the database, task for task. Views:
+the facts loaded by ONE repository query (`tasks.status_facts`), so the
+counts, the per-directive and per-agency breakdowns and the listed tasks
+always agree with each other and with the database, task for task; only the
+texts of the lines shown (a page) are read afterwards, in one more query.
+At 10,000 tasks the work per task is kept in C: rollup judges each distinct
+set of facts once (`judge`, memoised per day), and grouping is Counter/zip
+over small integers (`Verdicts`). Views:
 
 - workspace ("w"): the four official groups, blocked, not started, pending
   extensions, then one line per directive (drill down to it);
