@@ -17,7 +17,18 @@ from bot.services.agencies import AgencyChangeError, AgencyPage
 from bot.services.workspaces import NoWorkspace, Refused, target_workspace
 from bot.texts import t
 from handlers.context import BotApplication, BotContext
-from handlers.onboarding import ID, PAGE, actor_of, edit, lang, nav_row, no_workspace, refuse, reply
+from handlers.onboarding import (
+    ID,
+    PAGE,
+    actor_of,
+    bad_callback,
+    edit,
+    lang,
+    nav_row,
+    no_workspace,
+    refuse,
+    reply,
+)
 
 _LIST_CALLBACK = re.compile(rf"^ag:p:(?P<ws>{ID}):(?P<page>{PAGE})$")
 _ADD = {"add", "them", "thêm"}
@@ -104,7 +115,7 @@ async def agencies_callback(update: Update, context: BotContext) -> None:
     assert query is not None
     parsed = _LIST_CALLBACK.match(query.data or "")
     if parsed is None:
-        await query.answer(t(lang(context), "onboarding.stale"), show_alert=True)
+        await bad_callback(update, context, Action.VIEW_WORKSPACE)
         return
     actor = await actor_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None

@@ -86,6 +86,24 @@ async def refuse(update: Update, context: BotContext) -> None:
         await reply(update, t(lang(context), "refused"))
 
 
+async def bad_callback(update: Update, context: BotContext, action: Action) -> None:
+    """A button whose data this bot never writes, or pressed where it cannot
+    apply (a /setup button in a private chat): forged or stale. Nothing is
+    done; the attempt is audited."""
+    query = update.callback_query
+    assert query is not None
+    actor = await actor_of(update, context)
+    await identity.record(
+        context.runtime,
+        actor,
+        action.value,
+        allowed=False,
+        telegram_chat_id=update.effective_chat.id if update.effective_chat else None,
+        detail={"reason": "unexpected button", "data": (query.data or "")[:64]},
+    )
+    await query.answer(t(lang(context), "onboarding.stale"), show_alert=True)
+
+
 async def no_workspace(update: Update, context: BotContext) -> None:
     key = (
         "onboarding.no_workspace.private" if is_private(update) else "onboarding.no_workspace.group"
@@ -237,7 +255,7 @@ async def invite_callback(update: Update, context: BotContext) -> None:
     assert query is not None
     parsed = _INVITE_CALLBACK.match(query.data or "")
     if parsed is None:
-        await query.answer(t(lang(context), "onboarding.stale"), show_alert=True)
+        await bad_callback(update, context, Action.INVITE)
         return
     kind, workspace_id, value = parsed["kind"], int(parsed["ws"]), int(parsed["value"])
     runtime = context.runtime

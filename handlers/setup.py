@@ -17,6 +17,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.domain.rights import Action
 from bot.services import agencies, chats
 from bot.services.chats import SetupMenu, SetupResult, SetupStep
 from bot.services.workspaces import NoWorkspace, Refused, WorkspaceInfo
@@ -27,6 +28,7 @@ from handlers.onboarding import (
     PAGE,
     PICKER_PAGE_SIZE,
     agency_button,
+    bad_callback,
     edit,
     is_private,
     lang,
@@ -142,7 +144,7 @@ async def setup_callback(update: Update, context: BotContext) -> None:
     language, runtime = lang(context), context.runtime
     parsed = _SETUP_CALLBACK.match(query.data or "")
     if parsed is None or chat is None or user is None or is_private(update):
-        await query.answer(t(language, "onboarding.stale"), show_alert=True)
+        await bad_callback(update, context, Action.SETUP_CHAT)
         return
     try:
         if parsed["new"]:

@@ -82,7 +82,11 @@ def may(
     if action not in RULES[actor.role]:
         return False
     if actor.role is Role.ADMIN:
-        return True
+        # Admins act on every workspace, but from one workspace's chat only on
+        # that workspace: otherwise a button of one workspace pressed in another's
+        # group would show the first one's data there. (From a chat with no
+        # workspace, e.g. an admin's private chat, any workspace.)
+        return workspace_id is None or actor.workspace_id in (None, workspace_id)
     if workspace_id is not None and actor.workspace_id != workspace_id:
         return False
     if actor.role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
