@@ -40,13 +40,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/tiendo &lt;mã&gt; &lt;%&gt; (/progress) — báo tiến độ\n"
         "/vuong &lt;mã&gt; &lt;lý do&gt; (/blocked) — báo vướng mắc\n"
         "/giahan &lt;mã&gt; &lt;ngày&gt; (/extend) — xin gia hạn\n"
-        "/join &lt;mã mời&gt; — đăng ký làm đầu mối\n\n"
+        "/join &lt;mã mời&gt; — đăng ký làm đầu mối\n"
+        "/leave — thôi làm đầu mối\n\n"
         "<b>Cán bộ điều phối (Sở Nội vụ)</b>\n"
         "/new — nhập văn bản chỉ đạo (dán nội dung hoặc gửi tệp)\n"
         "/status [số văn bản | mã cơ quan] — tình hình thực hiện\n"
         "/overdue — nhiệm vụ quá hạn\n"
         "/agencies — danh sách cơ quan\n"
         "/invite &lt;mã cơ quan&gt; — tạo mã mời đầu mối\n"
+        "/remove &lt;mã cơ quan&gt; — gỡ đầu mối\n"
         "/setup — đặt mục đích cho nhóm\n"
         "/digest — gửi báo cáo tổng hợp ngay\n"
         "/report [số văn bản] — xuất báo cáo Excel, Word\n\n"
@@ -58,13 +60,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/progress &lt;code&gt; &lt;%&gt; (/tiendo) — report progress\n"
         "/blocked &lt;code&gt; &lt;reason&gt; (/vuong) — report a blocker\n"
         "/extend &lt;code&gt; &lt;date&gt; (/giahan) — ask for more time\n"
-        "/join &lt;invite code&gt; — register as a focal point\n\n"
+        "/join &lt;invite code&gt; — register as a focal point\n"
+        "/leave — stop being a focal point\n\n"
         "<b>Coordinators (Home Affairs)</b>\n"
         "/new — take in a directive (paste the text or send a file)\n"
         "/status [directive number | agency code] — the state of work\n"
         "/overdue — overdue tasks\n"
         "/agencies — the agency list\n"
         "/invite &lt;agency code&gt; — create a focal point invite\n"
+        "/remove &lt;agency code&gt; — remove a focal point\n"
         "/setup — set this group's purpose\n"
         "/digest — send the digest now\n"
         "/report [directive number] — export Excel and Word reports\n\n"
@@ -111,7 +115,10 @@ COMMAND_MENU: dict[str, dict[str, list[tuple[str, str]]]] = {
             ("tasks", "Nhiệm vụ của cơ quan mình"),
             ("status", "Tình hình thực hiện"),
             ("join", "Đăng ký làm đầu mối bằng mã mời"),
+            ("leave", "Thôi làm đầu mối"),
             ("new", "Nhập văn bản chỉ đạo"),
+            ("agencies", "Danh sách cơ quan"),
+            ("invite", "Tạo mã mời đầu mối"),
             ("report", "Xuất báo cáo"),
         ],
         "en": [
@@ -120,7 +127,10 @@ COMMAND_MENU: dict[str, dict[str, list[tuple[str, str]]]] = {
             ("tasks", "Your agency's tasks"),
             ("status", "State of work"),
             ("join", "Register as a focal point with an invite code"),
+            ("leave", "Stop being a focal point"),
             ("new", "Take in a directive"),
+            ("agencies", "The agency list"),
+            ("invite", "Invite a focal point"),
             ("report", "Export reports"),
         ],
     },
