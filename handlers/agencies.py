@@ -113,7 +113,7 @@ async def agencies_command(update: Update, context: BotContext) -> None:
 async def agencies_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    parsed = _LIST_CALLBACK.match(query.data or "")
+    parsed = _LIST_CALLBACK.fullmatch(query.data or "")
     if parsed is None:
         await bad_callback(update, context, Action.VIEW_WORKSPACE)
         return

@@ -253,7 +253,7 @@ async def _invite_picker(
 async def invite_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    parsed = _INVITE_CALLBACK.match(query.data or "")
+    parsed = _INVITE_CALLBACK.fullmatch(query.data or "")
     if parsed is None:
         await bad_callback(update, context, Action.INVITE)
         return

@@ -142,7 +142,7 @@ async def setup_callback(update: Update, context: BotContext) -> None:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     assert query is not None
     language, runtime = lang(context), context.runtime
-    parsed = _SETUP_CALLBACK.match(query.data or "")
+    parsed = _SETUP_CALLBACK.fullmatch(query.data or "")
     if parsed is None or chat is None or user is None or is_private(update):
         await bad_callback(update, context, Action.SETUP_CHAT)
         return
