@@ -519,8 +519,9 @@ async def deliver(
             *(one(index, chat_id) for index, chunk in enumerate(chunks) for chat_id, _ in chunk)
         )
     finally:
-        async with _session(runtime) as session:
-            await repo.settle_outbox(session, touched)
+        if touched:
+            async with _session(runtime) as session:
+                await repo.settle_outbox(session, touched)
     return total
 
 
