@@ -26,7 +26,7 @@ demo:
 	$(BIN)/nhacviec demo
 
 test:
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint:
 	$(BIN)/ruff check .

@@ -51,7 +51,7 @@ HANDLER_MODULES: tuple[Any, ...] = (
     status_view_handlers,
     intake_handlers,
 )
-JOB_MODULES: tuple[Any, ...] = (reminder_jobs, digest_job)
+JOB_MODULES: tuple[Any, ...] = (digest_job, reminder_jobs)
 
 
 # Telegram's flood limits (about 30 messages a second overall, 20 a minute in
@@ -80,7 +80,9 @@ def rate_limiter(max_retries: int = 3) -> AIORateLimiter:
     )
 
 
-def build_application(runtime: Runtime, *, rate_limiter_retries: int = 3) -> BotApplication:
+def build_application(
+    runtime: Runtime, *, rate_limiter_retries: int = 3, schedule_jobs: bool = True
+) -> BotApplication:
     settings = runtime.settings
     if settings.TELEGRAM_BOT_TOKEN is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -104,8 +106,9 @@ def build_application(runtime: Runtime, *, rate_limiter_retries: int = 3) -> Bot
     application.bot_data[RUNTIME_KEY] = runtime
     for module in HANDLER_MODULES:
         module.register(application)
-    for module in JOB_MODULES:
-        module.schedule(application)
+    if schedule_jobs:
+        for module in JOB_MODULES:
+            module.schedule(application)
     application.add_error_handler(errors.on_error)
     return application
 

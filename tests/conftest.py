@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import ManualClock
 from bot.runtime import Runtime
@@ -64,10 +66,36 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def _create_database_if_missing(server_url: str, name: str) -> None:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+
+
+def _worker_database_url(base_url: str) -> str:
+    """Each xdist worker gets its own database next to TEST_DATABASE_URL's, so
+    parallel workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base_url
+    url = make_url(base_url)
+    name = f"{url.database}_{worker}"
+    run_async(_create_database_if_missing(base_url, name))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> str:
-    run_async(_reset_postgres(POSTGRES_URL))
-    return POSTGRES_URL
+    url = _worker_database_url(POSTGRES_URL)
+    run_async(_reset_postgres(url))
+    return url
 
 
 async def _truncate_all(database: Database) -> None:

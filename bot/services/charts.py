@@ -5,7 +5,7 @@ never pyplot, so no GUI backend and no global figure registry) in DejaVu
 Sans, which ships with matplotlib and has every Vietnamese diacritic.
 Rendering is CPU work of a few hundred milliseconds: callers run it in a
 thread (`render_png_async`); a lock keeps two renderings from sharing
-matplotlib's global font cache at once.
+matplotlib's global font cache at once. matplotlib is imported on first use.
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ import io
 import textwrap
 import threading
 from dataclasses import dataclass
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from bot.domain.digest import CATEGORY_ORDER, ChartData
 from bot.domain.rollup import Category
@@ -70,6 +66,12 @@ async def render_png_async(chart: ChartData, labels: ChartLabels) -> bytes:
 
 
 def _render(chart: ChartData, labels: ChartLabels) -> bytes:
+    # Imported here: matplotlib (with numpy and Pillow) is ~40 MB of resident
+    # memory that a bot process only needs once a day, for the digest.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     bars = list(reversed(chart.bars))  # barh draws bottom-up
     names = ["\n".join(textwrap.wrap(bar.agency_name or labels.others, 28)[:2]) for bar in bars]
     height = 2.2 + 0.45 * max(len(bars), 3)
