@@ -73,6 +73,7 @@ class TaskInfo:
     touched: bool = False  # answered or extended: the plain policy no longer predicts it
     done: bool = False
     answers: int = 0
+    extended: bool = False
 
 
 @dataclass
@@ -456,7 +457,7 @@ class Drill:
                 )
                 return
         info.answers += 1  # each answer says something new: a repeat is rightly not recorded
-        percent = min(10 * info.answers, 90)
+        percent = min(4 * info.answers, 96)  # rising: at most one answer a day, 22 days
         texts = {
             "done": (f"{info.code} đã xong", "done"),
             "progress": (f"{info.code} đang thực hiện {percent}%", "in_progress"),
@@ -484,7 +485,11 @@ class Drill:
 
     async def extension(self, day: date) -> None:
         """A focal point asks for more time; the coordinator approves in the coordination group."""
-        open_tasks = [t for t in self.world.tasks.values() if not t.done and t.deadline >= day]
+        open_tasks = [
+            t
+            for t in self.world.tasks.values()
+            if not t.done and not t.extended and t.deadline >= day
+        ]
         if not open_tasks:
             return
         info = self.rng.choice(open_tasks)
@@ -496,7 +501,8 @@ class Drill:
         await client.send_message(
             chat_id, user, f"/giahan {info.code} {new_date:%d/%m/%Y} chờ số liệu"
         )
-        self._expect(info, "more_time", user)
+        self._expect(info, "more_time", user, f"/giahan {info.code} {new_date:%d/%m/%Y}")
+        info.extended = True  # one request per task: asking again for the same date changes nothing
         await self.stage.idle()
         request = None
         for message in await client.messages(self.world.coordination):
