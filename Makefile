@@ -1,10 +1,10 @@
 # Two commands to run the bot:   make setup && make run
-# Two commands to run the tests: make setup-dev && make test
+# Two commands to run the tests: make setup-dev && make test   (make drills: the fault drills)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup setup-dev run sandbox demo test lint bench
+.PHONY: setup setup-dev run sandbox demo test drills lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ demo:
 	$(BIN)/nhacviec demo
 
 test:
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 -m "not drill"
+
+drills:
+	$(BIN)/pytest -n 2 -m drill tests/e2e/test_drills.py
 
 lint:
 	$(BIN)/ruff check .

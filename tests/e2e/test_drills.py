@@ -49,7 +49,7 @@ from tests.drills.month import (
 )
 from tests.drills.schedule import month_plan, working_days
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.drill]
 DAYS = 22
 KNOWN_ERROR = "Message is too long"
 # Known (bot/services/chats.py setup_menu): a /setup, even refused, records the
