@@ -142,7 +142,8 @@ async def set_command_menus(application: BotApplication) -> None:
 
 
 def serve(application: BotApplication) -> None:
-    """Run until SIGINT/SIGTERM (PTB stops cleanly on both)."""
+    """Run until SIGINT/SIGTERM (PTB stops cleanly on both). A Bot API that
+    fails while the bot starts (5xx, dropped connection) is retried, not fatal."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
     settings = runtime.settings
     if settings.webhook_mode:
@@ -153,9 +154,10 @@ def serve(application: BotApplication) -> None:
             webhook_url=settings.WEBHOOK_URL,
             secret_token=secret or _derived_webhook_secret(settings),
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
 
 
 def _derived_webhook_secret(settings: Any) -> str:

@@ -252,6 +252,11 @@ async def show(
     await message.reply_text(render_text(lang, view), reply_markup=render_markup(lang, view, actor))
 
 
+# What a user typed is echoed back at most this long (a 4,000-character
+# argument must not make the answer itself too long to send).
+QUERY_ECHO_LIMIT = 80
+
+
 async def status_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     actor = await _actor(update, context)
@@ -259,12 +264,13 @@ async def status_command(update: Update, context: BotContext) -> None:
         return
     lang = context.runtime.language
     query = " ".join(context.args or [])
+    shown = query if len(query) <= QUERY_ECHO_LIMIT else query[: QUERY_ECHO_LIMIT - 1] + "…"
     target = await overview_service.resolve_query(context.runtime, actor, query)
     if target.outcome is ViewOutcome.NO_WORKSPACE:
         await message.reply_text(t(lang, "status.view.no_workspace"))
         return
     if target.outcome is ViewOutcome.NOT_FOUND:
-        await message.reply_text(t(lang, "status.view.not_found", query=query))
+        await message.reply_text(t(lang, "status.view.not_found", query=shown))
         return
     if target.choices:
         buttons = [
@@ -272,7 +278,7 @@ async def status_command(update: Update, context: BotContext) -> None:
             for i, label in target.choices
         ]
         await message.reply_text(
-            t(lang, "status.view.choices", query=query), reply_markup=InlineKeyboardMarkup(buttons)
+            t(lang, "status.view.choices", query=shown), reply_markup=InlineKeyboardMarkup(buttons)
         )
         return
     await show(update, context, target.scope, target.target_id)

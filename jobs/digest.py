@@ -15,13 +15,15 @@ import logging
 from datetime import date, datetime, time
 from typing import cast
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.runtime import Runtime
 from bot.services import digest as digest_service
 from bot.services.digest import DailyOutcome, DeliveryError, DeliveryFailure
+from bot.services.reminders import Ambiguous, RetryLater
 from handlers.context import RUNTIME_KEY, BotApplication, BotContext
+from jobs.sender import classify
 from storage.models import OutboxState
 
 log = logging.getLogger("nhacviec.jobs.digest")
@@ -54,18 +56,17 @@ class TelegramSender:
 
 
 def _classify(exc: Exception) -> DeliveryError:
-    if isinstance(exc, RetryAfter):
-        retry = exc.retry_after
-        seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
-        return DeliveryError(str(exc), DeliveryFailure.RETRY, retry_after=seconds)
-    if isinstance(exc, TimedOut):
-        # The request may have reached Telegram: never resend blindly.
+    """Sort a failed send the way the reminder sender does (one judgement of
+    whether Telegram may have delivered it): an HTTP 5xx or a request that
+    never left is retried; an answer that never came is 'unknown'."""
+    if not isinstance(exc, TelegramError):
+        return DeliveryError(repr(exc), DeliveryFailure.UNKNOWN)
+    failure = classify(exc)
+    if isinstance(failure, RetryLater):
+        return DeliveryError(str(exc), DeliveryFailure.RETRY, retry_after=failure.retry_after)
+    if isinstance(failure, Ambiguous):
         return DeliveryError(str(exc), DeliveryFailure.UNKNOWN)
-    if isinstance(exc, Forbidden | ChatMigrated | BadRequest):
-        return DeliveryError(str(exc), DeliveryFailure.GONE)
-    if isinstance(exc, NetworkError):
-        return DeliveryError(str(exc), DeliveryFailure.UNKNOWN)
-    return DeliveryError(repr(exc), DeliveryFailure.UNKNOWN)
+    return DeliveryError(str(exc), DeliveryFailure.GONE)
 
 
 def _runtime(context: BotContext) -> Runtime:

@@ -197,6 +197,9 @@ async def test_status_for_a_directive_number_and_an_agency_code(office: Office) 
     assert read_counts(by_code["text"]) == office.truth.counts(agency=agency_id)
     missing = await office.command(office.coordinator, "/status 9999/QĐ-UBND")
     assert "Không tìm thấy văn bản hoặc cơ quan «9999/QĐ-UBND»" in missing["text"]
+    huge = await office.command(office.coordinator, "/status " + "x" * 4000)
+    assert "Không tìm thấy văn bản hoặc cơ quan «xxx" in huge["text"]
+    assert len(huge["text"]) < 400, "a long argument is not echoed back in full"
 
 
 async def test_overdue_lists_every_overdue_task(office: Office) -> None:
