@@ -157,3 +157,18 @@ def reminder_keyboard(rows: list[tuple[int, str]], lang: str) -> InlineKeyboardM
     if len(rows) * BUTTONS_PER_TASK > MAX_BUTTONS_PER_MESSAGE:
         raise ValueError("too many tasks for one message's keyboard; split the message")
     return InlineKeyboardMarkup([task_buttons(task_id, lang, code) for task_id, code in rows])
+
+
+def task_ids_of_keyboard(markup: InlineKeyboardMarkup | None) -> list[int]:
+    """The tasks a message's task buttons name, in order, each once."""
+    if markup is None:
+        return []
+    found: list[int] = []
+    for row in markup.inline_keyboard:
+        for button in row:
+            parsed = parse_task_callback(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
+            if parsed is not None and parsed.task_id not in found:
+                found.append(parsed.task_id)
+    return found

@@ -61,6 +61,7 @@ from handlers.keyboards import (
     parse_task_callback,
     progress_buttons,
     reminder_keyboard,
+    task_ids_of_keyboard,
     undo_button,
 )
 
@@ -729,7 +730,11 @@ async def on_message(update: Update, context: BotContext) -> None:
     if found_talk is None:
         return
     found = await status_service.tasks_of_reminder(
-        runtime, found_talk.actor, chat.id, replied.message_id
+        runtime,
+        found_talk.actor,
+        chat.id,
+        replied.message_id,
+        button_task_ids=task_ids_of_keyboard(replied.reply_markup),
     )
     if not found.is_reminder:
         return

@@ -18,6 +18,7 @@ without Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -305,11 +306,27 @@ class ReminderTasks:
 
 
 async def tasks_of_reminder(
-    runtime: Runtime, actor: Actor, telegram_chat_id: int, message_id: int
+    runtime: Runtime,
+    actor: Actor,
+    telegram_chat_id: int,
+    message_id: int,
+    button_task_ids: Sequence[int] = (),
 ) -> ReminderTasks:
-    """Open tasks of a reminder message the actor may answer for."""
+    """Open tasks of a reminder message the actor may answer for.
+
+    The outbox knows which tasks a reminder was about once its message id is
+    recorded. When a send ended 'unknown' (Telegram delivered it but the
+    answer was lost), the message's own task buttons still say which tasks it
+    lists, so a reply to it is not lost; only tasks of the actor's workspace
+    are taken from them."""
     async with runtime.database.session() as session:
         rows = await reminder_repository.tasks_of_message(session, telegram_chat_id, message_id)
+        if not rows and button_task_ids:
+            rows = [
+                task
+                for task in await task_repository.tasks_by_ids(session, button_task_ids)
+                if task.workspace_id == actor.workspace_id
+            ]
         views = [TaskView.of(task) for task in rows]
     if not views:
         return ReminderTasks(is_reminder=False)

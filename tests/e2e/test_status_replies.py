@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from bot.runtime import Runtime
+from handlers.keyboards import reminder_keyboard
 from tests.e2e.harness import BotHarness
 from tests.e2e.status_scene import Scene, build_scene, buttons
 
@@ -338,3 +339,24 @@ async def test_a_forged_button_for_another_workspaces_task_reveals_nothing(
     # Nothing of the other workspace appeared in the chat.
     texts = " ".join(m["text"] for m in await scene.harness.bot_messages(group))
     assert "Phòng Tư pháp" not in texts and "9/UBND" not in texts
+
+
+async def test_a_reply_to_a_reminder_whose_sending_was_never_recorded_is_not_lost(
+    scene: Scene,
+) -> None:
+    """A reminder Telegram delivered but whose answer was lost has no message
+    id in the outbox; its task buttons still tell the bot what it was about."""
+    group = scene.focal_group["id"]
+    t3 = await scene.task("T3")
+    assert t3.id is not None
+    unrecorded = await scene.harness.app.bot.send_message(
+        group, "Nhắc việc: T3", reply_markup=reminder_keyboard([(t3.id, "T3")], "vi")
+    )
+    reminder = await scene.message(group, unrecorded.message_id)
+    answer = await scene.reply(group, scene.hung, "đang thực hiện 50%", reminder)
+    assert "<b>T3</b> — đã ghi nhận <b>đang thực hiện</b>, tiến độ 50%" in answer["html"]
+    task = await scene.task("T3")
+    assert (task.state, task.progress) == ("open", 50)
+    # Another agency's focal point answering it changes nothing.
+    await scene.reply(group, scene.lan, "đã xong", reminder)
+    assert (await scene.task("T3")).state == "open"
