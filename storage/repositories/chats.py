@@ -25,10 +25,15 @@ async def get(session: AsyncSession, telegram_chat_id: int) -> Chat | None:
 async def seen(
     session: AsyncSession, telegram_chat_id: int, *, chat_type: str, title: str, at: datetime
 ) -> Chat:
-    """The chat's row, created on first sight; the bot is a member of it now."""
+    """The chat's row, created on first sight; the bot is a member of it now.
+
+    Written only when something changed, so merely seeing a chat again (a
+    refused command in it, say) leaves its row as it was."""
     chat = await get(session, telegram_chat_id)
     if chat is None:
         chat = Chat(telegram_chat_id=telegram_chat_id, created_at=at)
+    elif (chat.type, chat.title, chat.bot_is_member) == (chat_type, title[:255], True):
+        return chat
     chat.type = chat_type
     chat.title = title[:255]
     chat.bot_is_member = True
