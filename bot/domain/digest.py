@@ -23,7 +23,16 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from bot.domain.calendar import WorkingCalendar
-from bot.domain.rollup import Category, Summary, TaskFacts, categorize, days_late, summarize
+from bot.domain.rollup import (
+    Category,
+    Summary,
+    TaskFacts,
+    categorize,
+    days_late,
+    facts_of,
+    is_blocked,
+    summarize,
+)
 
 # Telegram refuses a message of more than 4,096 characters (counted after the
 # HTML is parsed, so counting the raw HTML is on the safe side).
@@ -85,19 +94,10 @@ class DigestTask:
 
     @property
     def blocked(self) -> bool:
-        return self.state == "open" and bool(self.blocked_reason)
+        return is_blocked(self.state, self.blocked_reason)
 
     def facts(self) -> TaskFacts:
-        return TaskFacts(
-            task_id=self.task_id,
-            agency_id=self.agency_id,
-            state=self.state,
-            effective_deadline=self.effective_deadline,
-            completed_on=self.completed_on,
-            progress=self.progress,
-            blocked=self.blocked,
-            has_updates=self.has_updates,
-        )
+        return facts_of(self)
 
 
 @dataclass(frozen=True, slots=True)

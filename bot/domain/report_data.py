@@ -32,6 +32,8 @@ from bot.domain.rollup import (
     agency_scores,
     categorize,
     days_late,
+    facts_of,
+    is_blocked,
     summarize,
 )
 
@@ -62,19 +64,10 @@ class ReportTask:
 
     @property
     def blocked(self) -> bool:
-        return self.state == "open" and bool(self.blocked_reason)
+        return is_blocked(self.state, self.blocked_reason)
 
     def facts(self) -> TaskFacts:
-        return TaskFacts(
-            task_id=self.task_id,
-            agency_id=self.agency_id,
-            state=self.state,
-            effective_deadline=self.effective_deadline,
-            completed_on=self.completed_on,
-            progress=self.progress,
-            blocked=self.blocked,
-            has_updates=self.has_updates,
-        )
+        return facts_of(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 
 class Category(StrEnum):
@@ -41,6 +42,52 @@ class TaskFacts:
     progress: int = 0
     blocked: bool = False
     has_updates: bool = False
+
+
+class TaskRow(Protocol):
+    """What a loaded task row offers the roll-up (digest and report rows alike)."""
+
+    @property
+    def task_id(self) -> int: ...
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def effective_deadline(self) -> date | None: ...
+
+    @property
+    def completed_on(self) -> date | None: ...
+
+    @property
+    def progress(self) -> int: ...
+
+    @property
+    def blocked_reason(self) -> str | None: ...
+
+    @property
+    def has_updates(self) -> bool: ...
+
+
+def is_blocked(state: str, blocked_reason: str | None) -> bool:
+    """An open task with a reason on record is blocked; a closed one no longer is."""
+    return state == "open" and bool(blocked_reason)
+
+
+def facts_of(row: TaskRow) -> TaskFacts:
+    return TaskFacts(
+        task_id=row.task_id,
+        agency_id=row.agency_id,
+        state=row.state,
+        effective_deadline=row.effective_deadline,
+        completed_on=row.completed_on,
+        progress=row.progress,
+        blocked=is_blocked(row.state, row.blocked_reason),
+        has_updates=row.has_updates,
+    )
 
 
 def categorize(task: TaskFacts, today: date) -> Category | None:
