@@ -25,6 +25,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.runtime import Runtime
 from bot.texts.common import COMMAND_MENU
 from handlers import agencies as agencies_handlers
+from handlers import arrivals as arrivals_handlers
 from handlers import chat_members as chat_members_handlers
 from handlers import errors, reports, start
 from handlers import extensions as extensions_handlers
@@ -40,6 +41,7 @@ from jobs import reminders as reminder_jobs
 log = logging.getLogger("nhacviec")
 
 HANDLER_MODULES: tuple[Any, ...] = (
+    arrivals_handlers,
     start,
     reports,
     onboarding_handlers,

@@ -10,9 +10,9 @@ here is whether a failed request may have been delivered:
   (connecting, waiting for a pooled connection, writing the request), the
   message cannot have been processed and is retried. If the request was
   sent and the answer never came (read timeout, connection closed by the
-  peer), Telegram may have delivered it: that is `Ambiguous`, recorded as
-  'unknown' and reported, never resent, because HTTP cannot tell and a
-  duplicated reminder is the failure users notice.
+  peer), Telegram may have delivered it: that is `Ambiguous`. HTTP cannot
+  tell, so the service sends it again later saying it is a repeat, unless
+  someone answers the first copy meanwhile (see bot/services/reminders.py).
 """
 
 from __future__ import annotations

@@ -301,6 +301,10 @@ class ReminderDelivery(SQLModel, table=True):
     sent_at: datetime | None = None
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     error: str | None = Field(default=None, sa_type=Text)
+    # Sends whose answer never came (the message may have arrived): the next
+    # send says it is a repeat, and a reply to the first one confirms it.
+    doubtful_sends: int = 0
+    doubtful_since: datetime | None = None  # when the first such send was claimed
     reported_at: datetime | None = None
     created_at: datetime | None = _created()
 

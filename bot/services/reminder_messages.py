@@ -71,6 +71,7 @@ class TaskLine:
     blocked_reason: str | None = None
     escalation: bool = False
     late_since: datetime | None = None  # the planned instant, when sent late
+    repeat_of: datetime | None = None  # the first send that got no answer, when repeating
     delivery_ids: tuple[int, ...] = ()
 
 
@@ -89,6 +90,7 @@ class _Draft:
     rows: list[tuple[int, str]] = field(default_factory=list)
     delivery_ids: list[int] = field(default_factory=list)
     late: bool = False
+    repeat: bool = False
     length: int = 0
 
     def add(self, chunk: str) -> None:
@@ -165,6 +167,10 @@ def task_block(
     if line.late_since is not None:
         planned = format_datetime(line.late_since, timezone)
         parts.append(t(lang, "reminder.task.late", planned=planned))
+    if line.repeat_of is not None:
+        parts.append(
+            t(lang, "reminder.task.repeat", sent=format_datetime(line.repeat_of, timezone))
+        )
     return "\n".join(parts)
 
 
@@ -190,6 +196,7 @@ def render_reminder(
     header_key = "reminder.header.escalation" if escalation_only else "reminder.header"
     header = t(lang, header_key, today=today)
     late_note = t(lang, "reminder.late_note")
+    repeat_note = t(lang, "reminder.repeat_note")
     by_agency: dict[int, list[TaskLine]] = {}
     for line in lines:
         by_agency.setdefault(line.agency_id, []).append(line)
@@ -197,6 +204,7 @@ def render_reminder(
     reserve = (
         utf16_length(header)
         + utf16_length(late_note)
+        + utf16_length(repeat_note)
         + utf16_length(t(lang, "reminder.footer", code="X" * 20))
         + _PART_LABEL_RESERVE
         + 8
@@ -231,21 +239,26 @@ def render_reminder(
             draft.rows.append((line.task_id, line.code))
             draft.delivery_ids.extend(line.delivery_ids)
             draft.late = draft.late or line.late_since is not None
+            draft.repeat = draft.repeat or line.repeat_of is not None
+    notes = (late_note, repeat_note)
     return [
-        _finish(draft, index, len(drafts), header, late_note, lang)
+        _finish(draft, index, len(drafts), header, notes, lang)
         for index, draft in enumerate(drafts)
     ]
 
 
 def _finish(
-    draft: _Draft, index: int, total: int, header: str, late_note: str, lang: str
+    draft: _Draft, index: int, total: int, header: str, notes: tuple[str, str], lang: str
 ) -> MessagePart:
     top = header
     if total > 1:
         top += " " + t(lang, "reminder.header.part", part=index + 1, parts=total)
     chunks = [top]
+    late_note, repeat_note = notes
     if draft.late:
         chunks.append(late_note)
+    if draft.repeat:
+        chunks.append(repeat_note)
     chunks.extend(draft.chunks)
     chunks.append(t(lang, "reminder.footer", code=draft.rows[0][1]))
     return MessagePart(

@@ -7,8 +7,8 @@ the database, so a restart, a crash or a second process changes nothing.
 One sweep (`sweep`, every minute and once at start-up) does three things:
 
 1. Recover: deliveries left 'sending' by a dead process (or hung past
-   `stale_after`) become 'unknown'. They are reported to the admins, never
-   resent: the process may have died after Telegram accepted the message.
+   `stale_after`) may or may not have gone out: like a send that got no
+   answer, they are sent again later, labelled as a repeat.
 2. Plan (`plan_due`): open tasks whose `next_reminder_at` has come (the
    partial index makes this cost the number of due tasks, not of all tasks)
    get `due(...)` since their `reminders_checked_at`: the latest reminder in
@@ -27,8 +27,13 @@ Failures while sending (see `SendFailure`): flood control and server errors
 are retried later with backoff and a bounded number of attempts; a chat the
 bot was removed from fails at once (`bot.services.chats.bot_removed`); a
 migrated group is moved (`chats.migrate_chat`) and sent to its new id once; a
-dropped connection after the request went out is 'unknown' (the message may
-have arrived; HTTP cannot tell), reported rather than repeated.
+dropped connection after the request went out leaves the message in doubt
+(HTTP cannot tell whether it arrived). Losing a reminder costs a missed
+deadline, a labelled repeat costs a glance: so it is sent again after
+`repeat_after`, saying so, unless a reply or a tap on the first copy proves
+it arrived (`confirm_arrival`, fed by handlers/arrivals.py); after
+`max_doubtful_sends` unanswered sends it is 'unknown' and reported to the
+admins.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -430,10 +435,18 @@ class DeliveryPolicy:
     Eight keep Telegram's 30 messages a second busy up to a 250 ms round trip,
     and bound what a crash leaves in doubt (about two chunks of chats).
     `max_attempts` bounds the retries of one delivery.
+
+    A send whose answer never came may have arrived. It is sent again after
+    `repeat_after`, saying so, unless a reply or a tap on the first message
+    shows it arrived meanwhile (`confirm_arrival`); after `max_doubtful_sends`
+    such sends the delivery is 'unknown' and reported to the admins. A lost
+    reminder costs a missed deadline; a labelled repeat costs a glance.
     """
 
     concurrency: int = 8
     max_attempts: int = 8
+    repeat_after: timedelta = timedelta(minutes=15)
+    max_doubtful_sends: int = 3
     base_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(minutes=30)
     stale_after: timedelta = timedelta(minutes=10)
@@ -457,13 +470,25 @@ class DeliveryResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-    unknown: int = 0
+    unknown: int = 0  # no answer, sent `max_doubtful_sends` times: reported
+    to_repeat: int = 0  # no answer: sent again later, saying so
     cancelled: int = 0
     migrated: int = 0
     removed_from: list[int] = field(default_factory=list)
 
+    _COUNTS: ClassVar[tuple[str, ...]] = (
+        "chats",
+        "messages",
+        "sent",
+        "retried",
+        "failed",
+        "unknown",
+        "to_repeat",
+        "cancelled",
+    )
+
     def add(self, other: DeliveryResult) -> None:
-        for name in ("chats", "messages", "sent", "retried", "failed", "unknown", "cancelled"):
+        for name in self._COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.migrated += other.migrated
         self.removed_from.extend(other.removed_from)
@@ -754,6 +779,7 @@ def _lines(
     for task_id, deliveries_of_task in by_task.items():
         task = tasks[task_id]
         late = [d.send_at for d in deliveries_of_task if d.late]
+        doubtful = [d.doubtful_since or d.send_at for d in deliveries_of_task if d.doubtful_sends]
         lines.append(
             TaskLine(
                 task_id=task_id,
@@ -769,6 +795,7 @@ def _lines(
                 blocked_reason=task.blocked_reason,
                 escalation=all(d.kind == ReminderKind.ESCALATION for d in deliveries_of_task),
                 late_since=min(late) if late else None,
+                repeat_of=min(doubtful) if doubtful else None,
                 delivery_ids=tuple(d.id for d in deliveries_of_task if d.id is not None),
             )
         )
@@ -827,16 +854,24 @@ async def _on_failure(
             result.failed += len(current)
             log.error("chat %s refused a reminder: %s", batch.chat_id, failure.detail)
         else:  # Ambiguous: this part may have arrived; later parts were never sent
-            await repo.mark(
-                session, current, OutboxState.UNKNOWN, error=f"connection: {failure.detail}"[:500]
+            repeat, unknown = await repo.doubt(
+                session,
+                current,
+                retry_at=now + policy.repeat_after,
+                error=f"connection: {failure.detail}"[:500],
+                max_sends=policy.max_doubtful_sends,
+                count_attempt=True,
             )
             await repo.release(session, later, next_attempt_at=now, error=None, count_attempt=False)
-            result.unknown += len(current)
+            result.to_repeat += repeat
+            result.unknown += unknown
             result.retried += len(later)
             log.warning(
-                "reminder to chat %s may or may not have arrived (%s): reported, not resent",
+                "reminder to chat %s may or may not have arrived (%s): %d to repeat, %d reported",
                 batch.chat_id,
                 failure.detail,
+                repeat,
+                unknown,
             )
         await repo.settle_outbox(session, _outboxes(batch, current + later))
     if isinstance(failure, ChatGone):
@@ -881,6 +916,32 @@ async def _bot_removed(runtime: Runtime, chat_id: int) -> None:
         log.exception("recording that the bot left chat %s failed", chat_id)
 
 
+async def confirm_arrival(
+    runtime: Runtime,
+    telegram_chat_id: int,
+    message_id: int,
+    message_date: datetime,
+    task_ids: Sequence[int],
+) -> int:
+    """A reply or a tap on a bot message with these tasks' buttons that no
+    delivery recorded: the send whose answer was lost did arrive, so it is
+    recorded as sent and not repeated. Returns how many deliveries it settles."""
+    async with _session(runtime) as session:
+        outboxes = await repo.confirm_arrival(
+            session, telegram_chat_id, message_id, message_date, task_ids
+        )
+        if outboxes:
+            await repo.settle_outbox(session, outboxes)
+    if outboxes:
+        log.info(
+            "reminder message %s in chat %s did arrive: %d repeat(s) withdrawn",
+            message_id,
+            telegram_chat_id,
+            len(outboxes),
+        )
+    return len(outboxes)
+
+
 # ---------------------------------------------------------------- recovery and reports
 
 
@@ -888,10 +949,13 @@ async def recover(
     runtime: Runtime,
     *,
     claimant: Claimant = THIS_PROCESS,
-    stale_after: timedelta = DEFAULT_DELIVERY.stale_after,
+    policy: DeliveryPolicy = DEFAULT_DELIVERY,
 ) -> int:
-    """Deliveries left 'sending' by a dead process, or hung too long, become 'unknown'."""
+    """Deliveries left 'sending' by a dead process, or hung past `stale_after`:
+    their message may have gone out, so they are treated like a send that got
+    no answer (repeated later, saying so, or 'unknown' once too many)."""
     now = runtime.now()
+    stale_after = policy.stale_after
     async with _session(runtime) as session:
         rows = await repo.sending(session)
         crashed: list[int] = []
@@ -903,12 +967,17 @@ async def recover(
                 crashed.append(delivery_id)
             elif claimed_at is None or claimed_at <= now - stale_after:
                 hung.append(delivery_id)
-        changed = await repo.mark(
-            session, crashed, OutboxState.UNKNOWN, error="crash", count_attempt=False
-        )
-        changed += await repo.mark(
-            session, hung, OutboxState.UNKNOWN, error="stale", count_attempt=False
-        )
+        changed = 0
+        for ids, error in ((crashed, "crash"), (hung, "stale")):
+            repeat, unknown = await repo.doubt(
+                session,
+                ids,
+                retry_at=now + policy.repeat_after,
+                error=error,
+                max_sends=policy.max_doubtful_sends,
+                count_attempt=False,
+            )
+            changed += repeat + unknown
         # Reminders whose deliveries all ended but whose summary was not written
         # (the sweep that sent them stopped before its final settle): after a
         # crash, so at this process's first look and whenever rows were retired.
@@ -917,8 +986,8 @@ async def recover(
             _recovered_once.add(runtime.database)
     if changed:
         log.warning(
-            "%d reminder(s) were being sent when a process stopped: marked unknown, "
-            "to be reported to the admins",
+            "%d reminder(s) were being sent when a process stopped: to be sent again, "
+            "marked as a possible repeat",
             changed,
         )
     return changed
@@ -1020,7 +1089,7 @@ async def sweep(
     policy: DeliveryPolicy = DEFAULT_DELIVERY,
 ) -> SweepResult:
     """Recover, plan, deliver: what the job runs every minute and at start-up."""
-    recovered = await recover(runtime, claimant=claimant, stale_after=policy.stale_after)
+    recovered = await recover(runtime, claimant=claimant, policy=policy)
     plan = await plan_due(runtime)
     delivery = await deliver(runtime, sender, claimant=claimant, policy=policy)
     if plan.reminders or delivery.messages or delivery.failed or delivery.unknown:
@@ -1056,6 +1125,7 @@ __all__ = [
     "Sender",
     "SweepResult",
     "cancel_pending",
+    "confirm_arrival",
     "deliver",
     "plan_due",
     "policy_for",

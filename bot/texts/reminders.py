@@ -23,6 +23,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "<i>⏰ Tin nhắc này được gửi muộn: hệ thống tạm ngừng hoạt động đúng vào giờ nhắc.</i>",
         "<i>⏰ This reminder is late: the bot was not running when it was due.</i>",
     ),
+    "reminder.repeat_note": (
+        "<i>♻️ Tin nhắc này được gửi lại: lần gửi trước Telegram không xác nhận đã nhận, "
+        "có thể tin chưa đến nơi. Nếu đã nhận tin trước, xin bỏ qua tin này.</i>",
+        "<i>♻️ This reminder is sent again: Telegram did not confirm the previous send, "
+        "so it may not have arrived. If you already got it, please ignore this one.</i>",
+    ),
     "reminder.agency": ("🏢 <b>{agency}</b>", "🏢 <b>{agency}</b>"),
     "reminder.agency.continued": ("🏢 <b>{agency}</b> (tiếp)", "🏢 <b>{agency}</b> (continued)"),
     "reminder.focal_points": ("Đầu mối: {mentions}", "Focal points: {mentions}"),
@@ -64,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⏰ Nhắc muộn (lịch nhắc: {planned})",
         "⏰ Late (was due {planned})",
     ),
+    "reminder.task.repeat": (
+        "♻️ Gửi lại (lần gửi trước: {sent})",
+        "♻️ Sent again (previous send: {sent})",
+    ),
     "reminder.footer": (
         "Bấm nút dưới từng nhiệm vụ, hoặc trả lời (reply) tin này, ví dụ: "
         "«{code} đã xong», «{code} đang thực hiện 60%», «{code} vướng: …», "
@@ -75,14 +85,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # The admins' report (BOT_ADMINS, private chats).
     "reminder.admin.unknown": (
         "⚠️ <b>Tin nhắc chưa rõ đã đến nơi hay chưa</b>\n"
-        "Bot bị dừng đột ngột hoặc mất kết nối đúng lúc đang gửi các tin nhắc dưới đây, "
-        "nên không biết Telegram đã nhận hay chưa. Để không nhắc trùng, bot <b>không tự "
-        "gửi lại</b>; anh/chị kiểm tra các nhóm và nhắc lại nếu cần:",
+        "Bot đã gửi các tin nhắc dưới đây nhiều lần (lần sau có ghi «gửi lại») nhưng lần nào "
+        "Telegram cũng không xác nhận, do mất kết nối hoặc bot dừng đột ngột đúng lúc gửi. "
+        "Bot <b>không gửi thêm nữa</b>; anh/chị kiểm tra các nhóm và nhắc lại nếu cần:",
         "⚠️ <b>Reminders that may or may not have arrived</b>\n"
-        "The bot stopped abruptly or lost its connection while sending the reminders "
-        "below, so it cannot tell whether Telegram received them. To never remind twice "
-        "it does <b>not resend them</b>; please check these chats and remind by hand if "
-        "needed:",
+        "The bot sent the reminders below several times (the later ones marked “sent "
+        "again”) and Telegram never confirmed any of them: the connection dropped or the "
+        "bot stopped while sending. It will <b>not send them again</b>; please check these "
+        "chats and remind by hand if needed:",
     ),
     "reminder.admin.failed": (
         "❌ <b>Tin nhắc không gửi được</b>",

@@ -17,10 +17,22 @@ proportional to the reminders due rather than to all tasks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, String, and_, bindparam, cast, exists, or_, select, text, update
+from sqlalchemy import (
+    Row,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -54,6 +66,8 @@ SWEEP_TASK_COLUMNS = (
 OUTBOX = ReminderOutbox.__table__  # type: ignore[attr-defined]
 SETTLE_ORDER = ("unknown", "failed", "sent", "cancelled")  # worst first (OutboxState values)
 _IN_FLIGHT = frozenset({"pending", "sending"})
+# Telegram dates a message by its own clock, in whole seconds.
+ARRIVAL_CLOCK_SLACK = timedelta(minutes=1)
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -365,10 +379,15 @@ async def release(
     next_attempt_at: datetime,
     error: str | None,
     count_attempt: bool,
-) -> None:
-    """Give claimed deliveries back (pending again) to be retried at `next_attempt_at`."""
+    doubtful: bool = False,
+) -> int:
+    """Give claimed deliveries back (pending again) to be retried at `next_attempt_at`.
+
+    `doubtful`: the send's answer never came, so the message may be in the
+    chat already; the count and the first such claim are kept for the repeat's
+    label and for `confirm_arrival`."""
     if not delivery_ids:
-        return
+        return 0
     values: dict[str, Any] = {
         "state": OutboxState.PENDING,
         "next_attempt_at": next_attempt_at,
@@ -377,7 +396,10 @@ async def release(
     }
     if count_attempt:
         values["attempts"] = col(ReminderDelivery.attempts) + 1
-    await session.execute(
+    if doubtful:
+        values["doubtful_sends"] = DELIVERY.c.doubtful_sends + 1
+        values["doubtful_since"] = func.coalesce(DELIVERY.c.doubtful_since, DELIVERY.c.claimed_at)
+    result = await session.execute(
         update(DELIVERY)
         .where(
             col(ReminderDelivery.id).in_(list(delivery_ids)),
@@ -385,6 +407,50 @@ async def release(
         )
         .values(**values)
     )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def doubt(
+    session: AsyncSession,
+    delivery_ids: Sequence[int],
+    *,
+    retry_at: datetime,
+    error: str,
+    max_sends: int,
+    count_attempt: bool,
+) -> tuple[int, int]:
+    """Claimed deliveries whose send got no answer: repeated later, or 'unknown'
+    once `max_sends` sends went unanswered. Returns (to repeat, given up)."""
+    if not delivery_ids:
+        return 0, 0
+    values: dict[str, Any] = {
+        "state": OutboxState.UNKNOWN,
+        "error": error,
+        "doubtful_sends": DELIVERY.c.doubtful_sends + 1,
+        "doubtful_since": func.coalesce(DELIVERY.c.doubtful_since, DELIVERY.c.claimed_at),
+    }
+    if count_attempt:
+        values["attempts"] = DELIVERY.c.attempts + 1
+    given_up = await session.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.id.in_(list(delivery_ids)),
+            DELIVERY.c.state == OutboxState.SENDING,
+            DELIVERY.c.doubtful_sends + 1 >= max_sends,
+        )
+        .values(**values)
+        .returning(DELIVERY.c.id)
+    )
+    unknown = len(given_up.all())
+    repeat = await release(
+        session,
+        delivery_ids,
+        next_attempt_at=retry_at,
+        error=error,
+        count_attempt=count_attempt,
+        doubtful=True,
+    )
+    return repeat, unknown
 
 
 async def move_to_chat(
@@ -490,6 +556,49 @@ async def cancel_pending(session: AsyncSession, task_id: int) -> list[int]:
         .values(state=OutboxState.CANCELLED, error="task changed before sending")
     )
     return outbox_ids
+
+
+async def confirm_arrival(
+    session: AsyncSession,
+    telegram_chat_id: int,
+    message_id: int,
+    message_date: datetime,
+    task_ids: Sequence[int],
+) -> list[int]:
+    """Deliveries awaiting a repeat that this message proves arrived; recorded as sent.
+
+    The message is a bot message in the chat with these tasks' buttons that
+    no delivery recorded, dated no earlier than the first doubtful send
+    (less a minute for the two clocks): the send whose answer was lost.
+    Returns the outbox ids touched, to be settled.
+    """
+    if not task_ids:
+        return []
+    recorded = select(DELIVERY.c.id).where(
+        DELIVERY.c.telegram_chat_id == telegram_chat_id,
+        DELIVERY.c.telegram_message_id == message_id,
+    )
+    if (await session.execute(recorded.limit(1))).first() is not None:
+        return []
+    result = await session.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.telegram_chat_id == telegram_chat_id,
+            DELIVERY.c.task_id.in_(list(task_ids)),
+            DELIVERY.c.state == OutboxState.PENDING,
+            DELIVERY.c.doubtful_sends > 0,
+            DELIVERY.c.doubtful_since <= message_date + ARRIVAL_CLOCK_SLACK,
+        )
+        .values(
+            state=OutboxState.SENT,
+            telegram_message_id=message_id,
+            sent_at=message_date,
+            next_attempt_at=None,
+            error=None,
+        )
+        .returning(DELIVERY.c.outbox_id)
+    )
+    return sorted({int(row[0]) for row in result.all()})
 
 
 # ---------------------------------------------------------------- recovery, reports

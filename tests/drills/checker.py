@@ -7,11 +7,15 @@ the sandbox), so the rules are tested without a bot:
   sandbox it is a bot message in that chat, on that simulated day, with a
   button row for the task; the escalation (⛔) is told apart from the others
   (🔔) because it may go out the same day to another chat.
-- 'sent' must be in the sandbox exactly once, under the message id the
-  database recorded; 'unknown' (an acknowledgement lost, a crash between
-  send and record) at most once — counted as arrived or not; 'failed' and
-  'cancelled' never; nothing may be left 'pending' or 'sending'; nothing may
-  be in the sandbox that the database does not know (a phantom).
+- 'sent' must be in the sandbox under the message id the database recorded.
+  A send whose answer never came (an acknowledgement lost, a crash between
+  send and record) is sent again later, labelled as a repeat: so a second
+  copy is allowed only when it is labelled and the delivery was in doubt,
+  and it is counted (`repeated_twice`). An unlabelled second copy is a
+  duplicate. 'unknown' (still no answer after the last try) is counted as
+  arrived or not; 'failed' and 'cancelled' never arrive; nothing may be left
+  'pending' or 'sending'; nothing may be in the sandbox that the database
+  does not know (a phantom).
 - replies: every answer a focal point gave is a status update, once.
 - digests: one per working day, never twice.
 """
@@ -34,6 +38,7 @@ class DeliveryRow:
     day: date
     state: str
     message_id: int | None = None
+    doubtful_sends: int = 0  # sends whose answer never came
 
     @property
     def key(self) -> Key:
@@ -49,14 +54,18 @@ class SeenReminder:
     day: date
     escalation: bool
     task_ids: tuple[int, ...]
+    repeats: tuple[int, ...] = ()  # tasks labelled as sent again (a send got no answer)
 
 
 @dataclass
 class ReminderTally:
     due: int = 0  # outbox rows: (task, kind, day) the bot found due
     deliveries: int = 0  # one per target chat
-    sent: int = 0  # recorded sent and in the sandbox once, under that message id
-    duplicates: int = 0  # a (chat, task, day) in the sandbox more than once
+    sent: int = 0  # recorded sent and in the sandbox, under that message id
+    once: int = 0  # ... and there exactly once
+    repeated: int = 0  # sent again after a send that got no answer
+    repeated_twice: int = 0  # ... whose first copy had arrived (the repeat is labelled)
+    duplicates: int = 0  # a (chat, task, day) in the sandbox more than once, unlabelled
     lost: int = 0  # due and neither delivered nor reported
     unknown: int = 0  # recorded 'unknown' (reported to the admins)
     unknown_arrived: int = 0  # ... and the sandbox has it (an ack lost)
@@ -85,18 +94,27 @@ def tally_reminders(
     """
     tally = ReminderTally(due=due, deliveries=len(deliveries))
     found: dict[Key, list[int]] = {}
+    labelled: dict[Key, int] = {}
     for message in seen:
         for task_id in message.task_ids:
             key = (message.chat_id, task_id, message.day, message.escalation)
             found.setdefault(key, []).append(message.message_id)
-    tally.duplicates = sum(len(ids) - 1 for ids in found.values() if len(ids) > 1)
+            labelled[key] = labelled.get(key, 0) + (task_id in message.repeats)
+    tally.duplicates = sum(
+        max(len(ids) - labelled.get(key, 0), 1) - 1 for key, ids in found.items()
+    )
     known: set[Key] = set()
     for row in deliveries:
         known.add(row.key)
         copies = found.get(row.key, [])
+        tally.repeated += bool(row.doubtful_sends)
+        if labelled.get(row.key) and not row.doubtful_sends:
+            tally.problems.append(f"labelled a repeat, never in doubt: {row}")
         if row.state == "sent":
-            if copies == [row.message_id]:
+            if row.message_id in copies:
                 tally.sent += 1
+                tally.once += len(copies) == 1
+                tally.repeated_twice += len(copies) > 1 and bool(labelled.get(row.key))
             elif not copies:
                 tally.lost += 1
                 tally.problems.append(f"recorded sent, not in the sandbox: {row}")
@@ -225,10 +243,13 @@ def results_table(
     rows: list[tuple[str, object]] = [
         ("reminders due (outbox rows)", reminders.due),
         ("reminder deliveries (one per chat)", reminders.deliveries),
-        ("sent and received exactly once", reminders.sent),
-        ("duplicates", reminders.duplicates),
+        ("sent and received", reminders.sent),
+        ("  of which exactly once", reminders.once),
+        ("sent again after a send that got no answer", reminders.repeated),
+        ("  of which arrived twice, the repeat labelled", reminders.repeated_twice),
+        ("duplicates (unlabelled)", reminders.duplicates),
         ("lost", reminders.lost),
-        ("unknown (reported to admins)", reminders.unknown),
+        ("unknown after the last try (reported to admins)", reminders.unknown),
         ("  of which arrived (ack lost)", reminders.unknown_arrived),
         ("  of which never arrived", reminders.unknown_not_arrived),
         ("failed (reported)", reminders.failed),

@@ -661,6 +661,23 @@ async def _bot_ids(client: Any, chat_id: int) -> set[int]:
     return {m["message_id"] for m in await client.messages(chat_id)}
 
 
+REPEAT_MARK = "♻️ Gửi lại (lần gửi trước"
+
+
+def repeated_task_ids(message: JSON, by_code: dict[str, int]) -> tuple[int, ...]:
+    """Tasks a reminder labels as sent again: their block carries the repeat mark.
+
+    A block is the lines between blank lines; it starts with the task's code."""
+    text = str(_first_version(message).get("text") or "")
+    marked = []
+    for block in text.split("\n\n"):
+        if REPEAT_MARK in block:
+            code = block.split(" ", 1)[0].strip()
+            if code in by_code:
+                marked.append(by_code[code])
+    return tuple(marked)
+
+
 async def seen_reminders(world: World, origin: tuple[float, datetime]) -> list[SeenReminder]:
     seen = []
     for chat_id in world.chats:
@@ -675,6 +692,7 @@ async def seen_reminders(world: World, origin: tuple[float, datetime]) -> list[S
                         sim_day(message, origin),
                         escalation,
                         tuple(ids),
+                        repeated_task_ids(message, world.by_code),
                     )
                 )
     return seen
@@ -692,7 +710,15 @@ async def delivery_rows(
         when = d.sent_at or d.claimed_at or d.send_at
         day = when.astimezone(VN).date() if when else d.day
         rows.append(
-            DeliveryRow(d.task_id, d.telegram_chat_id, d.kind, day, d.state, d.telegram_message_id)
+            DeliveryRow(
+                d.task_id,
+                d.telegram_chat_id,
+                d.kind,
+                day,
+                d.state,
+                d.telegram_message_id,
+                d.doubtful_sends,
+            )
         )
     keys = {(o.task_id, o.kind, o.day) for o in outbox}
     return rows, len(outbox), keys

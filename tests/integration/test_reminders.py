@@ -241,7 +241,7 @@ def _dead_pid() -> int:
     return process.pid
 
 
-async def test_rows_left_sending_by_a_crash_are_reported_not_resent(
+async def test_rows_left_sending_by_a_crash_are_sent_again_saying_so(
     runtime: Runtime, clock: ManualClock
 ) -> None:
     ids = await _due_deliveries(runtime, clock, 4)
@@ -250,24 +250,34 @@ async def test_rows_left_sending_by_a_crash_are_reported_not_resent(
     async with runtime.database.session() as session:
         await repo.claim(session, ids[:2], str(dead), runtime.now())
         await repo.claim(session, ids[2:3], str(elsewhere), runtime.now())
+    crashed_at = runtime.now()
     sender = FakeSender()
     result = await sweep(runtime, sender)
     assert result.recovered == 2  # the dead process's rows; the other host's may be alive
-    assert sender.task_ids() != [] and len(sender.sent) == 1  # only the unclaimed row went out
-    states = {r.id: r.state for r in await deliveries(runtime)}
-    assert [states[i] for i in ids] == ["unknown", "unknown", "sending", "sent"]
+    assert len(sender.sent) == 1  # only the unclaimed row went out, not the crashed ones yet
+    states = {r.id: (r.state, r.doubtful_sends) for r in await deliveries(runtime)}
+    assert [states[i] for i in ids] == [("pending", 1), ("pending", 1), ("sending", 0), ("sent", 0)]
 
-    clock.advance(DeliveryPolicy().stale_after + timedelta(seconds=1))
+    policy = DeliveryPolicy()
+    clock.advance(policy.stale_after + timedelta(seconds=1))
     assert await recover(runtime) == 1  # the other host's claim is now too old
+    clock.set(crashed_at + policy.repeat_after)
     await sweep(runtime, sender)
-    assert len(sender.sent) == 1  # unknown rows are never resent
+    repeats = sender.sent[1:]
+    assert sorted(task for m, _ in repeats for task, _code in m.rows) == sorted(
+        r.task_id for r in await deliveries(runtime) if r.id in ids[:2]
+    )
+    for message, _ in repeats:
+        assert "♻️ Tin nhắc này được gửi lại" in message.text
+        assert "♻️ Gửi lại (lần gửi trước: 08:00 13/05/2024)" in message.text
+    assert "gửi lại" not in sender.sent[0][0].text  # the first send is not labelled
 
-    assert await report_problems(runtime, sender) == 3
-    [report] = sender.to(ADMIN)
-    assert "chưa rõ đã đến nơi" in report.text and "không tự gửi lại" in report.text
-    assert "bot dừng đột ngột khi đang gửi" in report.text
-    assert "việc gửi bị treo quá lâu" in report.text
-    assert {r.state for r in await outbox(runtime)} >= {OutboxState.UNKNOWN}
+    clock.advance(policy.stale_after + timedelta(seconds=1))  # the hung row's repeat is due
+    await sweep(runtime, sender)
+    assert {r.state for r in await deliveries(runtime)} == {OutboxState.SENT}
+    assert len(sender.task_ids()) == 4  # each task once, plus nothing else
+    assert await report_problems(runtime, sender) == 0  # nothing left in doubt
+    assert {r.state for r in await outbox(runtime)} == {OutboxState.SENT}
 
 
 async def test_a_restart_of_the_same_pid_is_a_new_process(runtime: Runtime) -> None:
@@ -349,7 +359,7 @@ async def test_a_migrated_group_gets_the_reminder_at_its_new_id(
         assert [t.id for t in about] == [task.id]
 
 
-async def test_a_dropped_connection_is_unknown_and_later_parts_still_go(
+async def test_a_dropped_connection_is_sent_again_later_and_later_parts_still_go(
     runtime: Runtime, clock: ManualClock
 ) -> None:
     world = await build_world(runtime)
@@ -358,13 +368,78 @@ async def test_a_dropped_connection_is_unknown_and_later_parts_still_go(
     clock.set(AT_0800)
     sender = FakeSender(script={STP_GROUP: [Ambiguous("httpx.RemoteProtocolError")]})
     result = await sweep(runtime, sender)
-    assert result.delivery.unknown == 25 and result.delivery.retried == 5
+    assert result.delivery.to_repeat == 25 and result.delivery.retried == 5
+    assert result.delivery.unknown == 0
     await sweep(runtime, sender)
-    assert len(sender.task_ids(STP_GROUP)) == 5  # the second part, once; the first never
-    states = [r.state for r in await deliveries(runtime)]
-    assert states.count("unknown") == 25 and states.count("sent") == 5
-    assert await report_problems(runtime, sender) == 25
-    assert "mất kết nối khi đang gửi" in sender.to(ADMIN)[0].text
+    assert len(sender.task_ids(STP_GROUP)) == 5  # the second part at once; the first waits
+    clock.advance(DeliveryPolicy().repeat_after - timedelta(seconds=1))
+    await sweep(runtime, sender)
+    assert len(sender.task_ids(STP_GROUP)) == 5  # not before its time
+    clock.advance(timedelta(seconds=1))
+    await sweep(runtime, sender)
+    repeats = sender.to(STP_GROUP)[1:]  # (the labels make 25 tasks longer than one message)
+    assert sum(len(m.rows) for m in repeats) == 25
+    assert all("♻️ Tin nhắc này được gửi lại" in m.text for m in repeats)
+    assert [r.state for r in await deliveries(runtime)] == ["sent"] * 30
+    assert await report_problems(runtime, sender) == 0
+
+
+async def test_an_answer_to_the_first_message_shows_it_arrived_and_withdraws_the_repeat(
+    runtime: Runtime, clock: ManualClock
+) -> None:
+    world = await build_world(runtime)
+    t1 = await planned_task(runtime, world, "STP", "T1", THURSDAY)
+    t2 = await planned_task(runtime, world, "STP", "T2", THURSDAY)
+    clock.set(AT_0800)
+    sender = FakeSender(script={STP_GROUP: [Ambiguous("httpx.ReadTimeout")]})
+    await sweep(runtime, sender)
+    first_send = AT_0800.replace(second=31, microsecond=0)  # Telegram's date, whole seconds
+    tasks = [t1.id or 0, t2.id or 0]
+    # Not proof: a message older than the doubtful send, or another chat's message.
+    assert (
+        await reminders.confirm_arrival(
+            runtime, STP_GROUP, 500, AT_0800 - timedelta(hours=1), tasks
+        )
+        == 0
+    )
+    assert await reminders.confirm_arrival(runtime, FOCAL_GROUP, 500, first_send, tasks) == 0
+    clock.advance(timedelta(minutes=4))
+    assert await reminders.confirm_arrival(runtime, STP_GROUP, 500, first_send, tasks) == 2
+    assert await reminders.confirm_arrival(runtime, STP_GROUP, 500, first_send, tasks) == 0
+    clock.advance(DeliveryPolicy().repeat_after)
+    await sweep(runtime, sender)
+    assert sender.sent == []  # it arrived: no repeat
+    rows = await deliveries(runtime)
+    assert [(r.state, r.telegram_message_id, r.sent_at) for r in rows] == [
+        ("sent", 500, first_send)
+    ] * 2
+    async with runtime.database.session() as session:
+        about = await repo.tasks_of_message(session, STP_GROUP, 500)
+    assert [t.id for t in about] == tasks  # replies to it now find their tasks
+    assert {r.state for r in await outbox(runtime)} == {OutboxState.SENT}
+
+
+async def test_a_send_never_answered_after_the_last_try_is_unknown_and_reported(
+    runtime: Runtime, clock: ManualClock
+) -> None:
+    world = await build_world(runtime)
+    await planned_task(runtime, world, "STP", "T1", THURSDAY)
+    clock.set(AT_0800)
+    policy = DeliveryPolicy()
+    sender = FakeSender(
+        script={STP_GROUP: [Ambiguous("httpx.ReadTimeout")] * policy.max_doubtful_sends}
+    )
+    unknown = 0
+    for _ in range(policy.max_doubtful_sends + 2):
+        unknown += (await sweep(runtime, sender)).delivery.unknown
+        clock.advance(policy.repeat_after)
+    assert unknown == 1 and sender.sent == []
+    [row] = await deliveries(runtime)
+    assert (row.state, row.doubtful_sends) == ("unknown", policy.max_doubtful_sends)
+    assert await report_problems(runtime, sender) == 1
+    [report] = sender.to(ADMIN)
+    assert "chưa rõ đã đến nơi" in report.text and "không gửi thêm nữa" in report.text
+    assert "mất kết nối khi đang gửi" in report.text
 
 
 async def test_a_refused_part_fails_and_the_next_part_is_sent(

@@ -52,7 +52,15 @@ def test_twenty_two_working_days_from_june_3_2024() -> None:
 
 def row(task: int, state: str, message: int | None = None, **kw: object) -> DeliveryRow:
     values: dict[str, object] = {"chat_id": GROUP, "kind": "before", "day": MON} | kw
-    return DeliveryRow(task, values["chat_id"], str(values["kind"]), values["day"], state, message)  # type: ignore[arg-type]
+    return DeliveryRow(
+        task,
+        values["chat_id"],  # type: ignore[arg-type]
+        str(values["kind"]),
+        values["day"],  # type: ignore[arg-type]
+        state,
+        message,
+        int(values.get("doubtful_sends", 0)),  # type: ignore[call-overload]
+    )
 
 
 def seen(message: int, *tasks: int, escalation: bool = False, chat: int = GROUP) -> SeenReminder:
@@ -100,6 +108,23 @@ def test_unknown_is_counted_apart_as_arrived_or_not_and_escalations_are_told_apa
     )
     assert (tally.unknown, tally.unknown_arrived, tally.unknown_not_arrived) == (2, 1, 1)
     assert tally.sent == 1 and tally.ok
+
+
+def test_a_second_copy_is_allowed_only_as_a_labelled_repeat_of_a_doubtful_send() -> None:
+    def again(message: int, *tasks: int) -> SeenReminder:
+        return SeenReminder(GROUP, message, MON, False, tasks, repeats=tasks)
+
+    doubtful = [row(1, "sent", 11, doubtful_sends=1), row(2, "sent", 11, doubtful_sends=1)]
+    # Task 1's first copy arrived (its answer was lost); task 2's never did.
+    tally = tally_reminders(doubtful, [seen(10, 1), again(11, 1, 2)], due=2)
+    assert (tally.sent, tally.once, tally.repeated, tally.repeated_twice) == (2, 1, 2, 1)
+    assert tally.duplicates == 0 and tally.ok
+
+    unlabelled = tally_reminders(doubtful, [seen(10, 1), seen(11, 1, 2)], due=2)
+    assert unlabelled.duplicates == 1 and not unlabelled.ok
+
+    never_in_doubt = tally_reminders([row(1, "sent", 11)], [seen(10, 1), again(11, 1)], due=1)
+    assert any("never in doubt" in p for p in never_in_doubt.problems)
 
 
 def test_replies_are_recorded_once_each() -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 15:22:09.429157
+Create Date: 2026-11-22 18:12:16.587294
 """
 
 from collections.abc import Sequence
@@ -474,6 +474,8 @@ def upgrade() -> None:
         sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("telegram_message_id", sa.BigInteger(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("doubtful_sends", sa.Integer(), nullable=False),
+        sa.Column("doubtful_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("reported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column(
             "created_at",
