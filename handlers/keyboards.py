@@ -14,6 +14,9 @@ Formats (all ASCII, well under Telegram's 64 bytes):
     t:{task_id}:e                  more time (ask until when)
     t:{task_id}:p:{percent}        in progress, percent chosen
     t:{task_id}:u:{update_id}      undo the status update `update_id`
+    t:{task_id}:u:{update_id}:{message_id}
+                                   ... and redraw the reminder message `message_id`
+                                   (the one the change redrew; at most 60 bytes)
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ PROGRESS_CHOICES = (25, 50, 75, 90)
 _ID = r"[1-9][0-9]{0,17}"  # a positive id that fits in a 64-bit integer column
 _PATTERN = re.compile(
     rf"^{CALLBACK_PREFIX}:(?P<task>{_ID}):"
-    rf"(?:(?P<simple>[dpbe])|p:(?P<percent>0|[1-9][0-9]?|100)|u:(?P<update>{_ID}))$"
+    rf"(?:(?P<simple>[dpbe])|p:(?P<percent>0|[1-9][0-9]?|100)"
+    rf"|u:(?P<update>{_ID})(?::(?P<message>{_ID}))?)$"
 )
 
 
@@ -51,13 +55,17 @@ class TaskCallback:
     """A pressed task button, parsed.
 
     `percent` is set only for a chosen progress ("t:12:p:60"); a bare
-    PROGRESS means "ask how far". `status_update_id` is set only for UNDO.
+    PROGRESS means "ask how far". `status_update_id` is set only for UNDO, and
+    so is `reminder_message_id`: the reminder whose keyboard the change redrew,
+    which the undo must redraw back (untrusted like the rest: the handler only
+    redraws it if it is a reminder of this chat that lists the task).
     """
 
     task_id: int
     action: TaskAction
     percent: int | None = None
     status_update_id: int | None = None
+    reminder_message_id: int | None = None
 
 
 def task_callback_data(
@@ -66,12 +74,17 @@ def task_callback_data(
     *,
     percent: int | None = None,
     status_update_id: int | None = None,
+    reminder_message_id: int | None = None,
 ) -> str:
     """The callback data for one button; raises ValueError on a shape it cannot parse back."""
+    if reminder_message_id is not None and action is not TaskAction.UNDO:
+        raise ValueError("only an undo button names a reminder message")
     if action is TaskAction.UNDO:
         if status_update_id is None:
             raise ValueError("an undo button needs the status update id")
         data = f"{CALLBACK_PREFIX}:{task_id}:u:{status_update_id}"
+        if reminder_message_id is not None:
+            data += f":{reminder_message_id}"
     elif percent is not None:
         if action is not TaskAction.PROGRESS:
             raise ValueError("only a progress button carries a percent")
@@ -95,7 +108,13 @@ def parse_task_callback(data: str | None) -> TaskCallback | None:
         return TaskCallback(task_id, TaskAction(match["simple"]))
     if match["percent"] is not None:
         return TaskCallback(task_id, TaskAction.PROGRESS, percent=int(match["percent"]))
-    return TaskCallback(task_id, TaskAction.UNDO, status_update_id=int(match["update"]))
+    message = match["message"]
+    return TaskCallback(
+        task_id,
+        TaskAction.UNDO,
+        status_update_id=int(match["update"]),
+        reminder_message_id=int(message) if message is not None else None,
+    )
 
 
 def task_buttons(task_id: int, lang: str, code: str | None = None) -> list[InlineKeyboardButton]:
@@ -140,12 +159,23 @@ def progress_buttons(
     ]
 
 
-def undo_button(task_id: int, status_update_id: int, lang: str) -> InlineKeyboardButton:
-    """The button that reverts one status update (offered for a few minutes after it)."""
+def undo_button(
+    task_id: int, status_update_id: int, lang: str, reminder_message_id: int | None = None
+) -> InlineKeyboardButton:
+    """The button that reverts one status update (offered for a few minutes after it).
+
+    `reminder_message_id` is the reminder whose keyboard the change redrew: the
+    confirmation carrying this button does not always reply to it (it replies
+    to a free-text answer or a command), and Telegram nests replies one level
+    only, so the button itself says which reminder to put back.
+    """
     return InlineKeyboardButton(
         t(lang, "reminder.button.undo"),
         callback_data=task_callback_data(
-            task_id, TaskAction.UNDO, status_update_id=status_update_id
+            task_id,
+            TaskAction.UNDO,
+            status_update_id=status_update_id,
+            reminder_message_id=reminder_message_id,
         ),
     )
 

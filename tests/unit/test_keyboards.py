@@ -43,6 +43,10 @@ def test_task_buttons_in_english() -> None:
         ("t:12:p:0", TaskCallback(12, TaskAction.PROGRESS, percent=0)),
         ("t:12:p:100", TaskCallback(12, TaskAction.PROGRESS, percent=100)),
         ("t:9:u:345", TaskCallback(9, TaskAction.UNDO, status_update_id=345)),
+        (
+            "t:9:u:345:88",
+            TaskCallback(9, TaskAction.UNDO, status_update_id=345, reminder_message_id=88),
+        ),
         ("t:999999999999999999:d", TaskCallback(999999999999999999, TaskAction.DONE)),
     ],
 )
@@ -68,6 +72,11 @@ def test_parse_accepts_exactly_the_written_shapes(data: str, expected: TaskCallb
         "t:12:p:-5",
         "t:12:u",
         "t:12:u:0",
+        "t:12:u:5:",
+        "t:12:u:5:0",
+        "t:12:u:5:07",
+        "t:12:u:5:7:8",
+        "t:12:p:50:7",
         "t:12:e:5",
         "T:12:d",
         "x:12:d",
@@ -87,6 +96,12 @@ def test_every_written_callback_round_trips_and_fits_64_bytes() -> None:
     datas = [b.callback_data for b in task_buttons(big, "vi", "T1")]
     datas += [b.callback_data for b in progress_buttons(big, "vi")]
     datas.append(undo_button(big, big, "vi").callback_data)
+    datas.append(undo_button(big, big, "vi", reminder_message_id=big).callback_data)
+    datas.append(
+        task_callback_data(
+            10**18 - 1, TaskAction.UNDO, status_update_id=10**18 - 1, reminder_message_id=10**18 - 1
+        )
+    )
     for data in datas:
         assert isinstance(data, str) and len(data.encode()) <= 64
         assert parse_task_callback(data) is not None
@@ -101,6 +116,17 @@ def test_builder_refuses_shapes_it_cannot_parse() -> None:
         task_callback_data(1, TaskAction.PROGRESS, percent=150)
     with pytest.raises(ValueError):
         task_callback_data(0, TaskAction.DONE)
+    with pytest.raises(ValueError):
+        task_callback_data(1, TaskAction.DONE, reminder_message_id=5)
+
+
+def test_an_undo_button_names_the_reminder_it_puts_back() -> None:
+    data = undo_button(12, 345, "vi", reminder_message_id=88).callback_data
+    assert data == "t:12:u:345:88"
+    parsed = parse_task_callback(data)
+    assert parsed is not None and parsed.reminder_message_id == 88
+    old = parse_task_callback(undo_button(12, 345, "vi").callback_data)
+    assert old is not None and old.reminder_message_id is None
 
 
 def test_reminder_keyboard_has_one_row_per_task_and_respects_the_button_limit() -> None:
