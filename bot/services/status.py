@@ -86,6 +86,7 @@ class Outcome(StrEnum):
     ALREADY_UNDONE = "already_undone"
     SUPERSEDED = "superseded"  # a later change exists: undo would clobber it
     NOT_UNDOABLE = "not_undoable"
+    NOT_AUTHOR = "not_author"  # an undo by someone other than the author or a coordinator
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,7 @@ class ChangeResult:
     undo_until: datetime | None = None
     next_occurrence_id: int | None = None
     withdrawn_extensions: tuple[int, ...] = ()
+    reverted_kind: ChangeKind | None = None  # for an undo: what it took back
 
 
 # ---------------------------------------------------------------- snapshots
@@ -376,15 +378,40 @@ async def describe_task(runtime: Runtime, task: TaskView) -> TaskAnswer:
 
 
 async def reminder_rows(
-    runtime: Runtime, telegram_chat_id: int, message_id: int
+    runtime: Runtime, telegram_chat_id: int, message_id: int, *, listing: int | None = None
 ) -> list[tuple[int, str]] | None:
     """(task id, code) of a reminder message's tasks still open, in message
-    order, to redraw its keyboard; None when the message is not a reminder."""
+    order, to redraw its keyboard; None when the message is not a reminder
+    (or, given `listing`, a reminder that does not list that task: a message
+    id that came back in a button is checked before anything is redrawn)."""
     async with runtime.database.session() as session:
         rows = await reminder_repository.tasks_of_message(session, telegram_chat_id, message_id)
-    if not rows:
-        return None
-    return [(task.id, task.code) for task in rows if task.state == TaskState.OPEN and task.id]
+        if not rows or (listing is not None and all(task.id != listing for task in rows)):
+            return None
+        agencies = await reminder_repository.agencies(session, {task.agency_id for task in rows})
+    names = {agency.id: agency.name for agency in agencies if agency.id is not None}
+    return [
+        (task.id, task.code)
+        for task in message_order(rows, names)
+        if task.state == TaskState.OPEN and task.id
+    ]
+
+
+def message_order(tasks: Sequence[Task], agency_names: dict[int, str]) -> list[Task]:
+    """Tasks in the order a reminder lists them (render_reminder in
+    bot/services/reminder_messages.py): by agency name, then effective
+    deadline, then code. A redrawn keyboard keeps its rows in line with the
+    text above it, and an undo puts a row back where it was. (An extension
+    approved since the reminder was sent may move a row.)"""
+    return sorted(
+        tasks,
+        key=lambda task: (
+            agency_names.get(task.agency_id, "").casefold(),
+            task.agency_id,
+            task.effective_deadline or date.max,
+            task.code,
+        ),
+    )
 
 
 # ---------------------------------------------------------------- changes
@@ -518,7 +545,11 @@ async def record_evidence(
 
 
 async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -> ChangeResult:
-    """Revert a change made less than UNDO_WINDOW ago, if nothing came after it."""
+    """Revert a change made at most UNDO_WINDOW ago (by the injected clock), if
+    nothing came after it and `actor` made it or coordinates the workspace.
+
+    A colleague of the same agency may report on the task but not take back
+    what someone else reported: the refusal is audited and says so."""
     async with runtime.database.session() as session:
         original = await task_repository.status_update(session, update_id)
         task_id = original.task_id if original is not None else None
@@ -535,6 +566,16 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
     view = await find_task(runtime, actor, task_id, telegram_chat_id=origin.telegram_chat_id)
     if view is None:
         return ChangeResult(Outcome.REFUSED)
+    if not _may_undo(actor, original):
+        await identity.record(
+            runtime,
+            actor,
+            Action.UPDATE_TASK.value,
+            allowed=False,
+            telegram_chat_id=origin.telegram_chat_id,
+            detail={"undo": update_id, "task_id": task_id, "author": original.by_telegram_user_id},
+        )
+        return ChangeResult(Outcome.NOT_AUTHOR, view)
     now = runtime.now()
     async with runtime.database.session() as session:
         task = await task_repository.lock_task(session, task_id)
@@ -557,7 +598,20 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
         task.updated_at = now
         session.add(task)
         await _follow_reminders(session, runtime, task, was_open=was_open)
-        return ChangeResult(Outcome.RECORDED, TaskView.of(task), update.id, ChangeKind.UNDO)
+        return ChangeResult(
+            Outcome.RECORDED,
+            TaskView.of(task),
+            update.id,
+            ChangeKind.UNDO,
+            reverted_kind=ChangeKind(original.kind),
+        )
+
+
+def _may_undo(actor: Actor, original: StatusUpdate) -> bool:
+    """The author of a change may undo it, and so may a coordinator (or an admin)."""
+    if actor.role in (Role.COORDINATOR, Role.ADMIN):
+        return True
+    return original.by_telegram_user_id == actor.telegram_user_id
 
 
 async def _undo_refusal(session: Any, original: StatusUpdate, now: datetime) -> Outcome | None:

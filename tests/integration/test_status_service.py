@@ -453,7 +453,8 @@ async def test_tasks_of_a_reminder_are_narrowed_to_the_repliers_agency(
     focal = await actor(runtime, FOCAL_STP)
     assert not (await status_service.tasks_of_reminder(runtime, focal, FOCAL_CHAT, 1)).is_reminder
     rows = await status_service.reminder_rows(runtime, FOCAL_CHAT, 902)
-    assert rows == [(world.tasks["T1"], "T1"), (world.tasks["T2"], "T2"), (world.tasks["T3"], "T3")]
+    # In the reminder's own order (Sở Tài chính before Sở Tư pháp), not by id.
+    assert rows == [(world.tasks["T3"], "T3"), (world.tasks["T1"], "T1"), (world.tasks["T2"], "T2")]
 
 
 async def test_a_prompt_survives_a_restart_and_is_answered_once(
