@@ -58,6 +58,7 @@ from handlers import status_callbacks as callbacks
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import (
     TaskAction,
+    TaskCallback,
     parse_task_callback,
     progress_buttons,
     reminder_keyboard,
@@ -213,6 +214,8 @@ def refusal_text(lang: str, result: ChangeResult) -> str:
         return t(lang, "status.undo.superseded")
     if result.outcome is Outcome.NOT_UNDOABLE:
         return t(lang, "status.undo.not_undoable")
+    if result.outcome is Outcome.NOT_AUTHOR:
+        return t(lang, "status.undo.not_author")
     return t(lang, "refused")
 
 
@@ -255,10 +258,42 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def undo_markup(result: ChangeResult, lang: str) -> InlineKeyboardMarkup | None:
+def undo_markup(
+    result: ChangeResult, lang: str, reminder_id: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """The undo button of a confirmation; `reminder_id` is the reminder the
+    change redrew, which the undo redraws back."""
     if result.undo_until is None or result.update_id is None or result.task is None:
         return None
-    return InlineKeyboardMarkup([[undo_button(result.task.task_id, result.update_id, lang)]])
+    button = undo_button(result.task.task_id, result.update_id, lang, reminder_id)
+    return InlineKeyboardMarkup([[button]])
+
+
+def state_detail(lang: str, task: TaskView) -> str:
+    """The state with what a reader needs to trust it: the percent, the blocker."""
+    text = state_text(lang, task)
+    if task.state == "open" and task.blocked_reason:
+        return f"{text}: {_clip(task.blocked_reason, 200)}"
+    if task.state == "open" and task.progress:
+        return text + t(lang, "status.percent", percent=task.progress)
+    return text
+
+
+def undone_text(lang: str, result: ChangeResult, talk: Conversation) -> str:
+    """What an undo took back, the state the task is in again, and (in a group) who did it."""
+    task = result.task
+    assert task is not None
+    assert result.reverted_kind is not None
+    text = t(
+        lang,
+        "status.undone",
+        code=task.code,
+        what=t(lang, f"status.undo.kind.{result.reverted_kind.value}"),
+        state=state_detail(lang, task),
+    )
+    if not talk.private:
+        text += t(lang, "status.undone_by", name=talk.user_name)
+    return text
 
 
 # ---------------------------------------------------------------- carrying out a plan
@@ -323,16 +358,21 @@ async def report_change(
     if result.outcome is not Outcome.RECORDED:
         await send(context, talk, refusal_text(lang, result))
         return
-    await send(
-        context, talk, recorded_text(lang, result, talk, file_name), undo_markup(result, lang)
-    )
+    markup = undo_markup(result, lang, talk.reminder_id)
+    await send(context, talk, recorded_text(lang, result, talk, file_name), markup)
     if talk.reminder_id is not None:
         await refresh_reminder(context, talk.chat_id, talk.reminder_id)
 
 
-async def refresh_reminder(context: BotContext, chat_id: int, message_id: int) -> None:
-    """Edit the reminder's keyboard: a task done or cancelled loses its row."""
-    rows = await status_service.reminder_rows(context.runtime, chat_id, message_id)
+async def refresh_reminder(
+    context: BotContext, chat_id: int, message_id: int, *, listing: int | None = None
+) -> None:
+    """Redraw the reminder's keyboard from the tasks' current states: a task
+    done or cancelled loses its row, a task open again gets it back.
+
+    `listing`: redraw only if the reminder lists that task (for a message id
+    that came back in a button)."""
+    rows = await status_service.reminder_rows(context.runtime, chat_id, message_id, listing=listing)
     if rows is None:
         return
     markup = reminder_keyboard(rows, lang_of(context))
@@ -480,8 +520,7 @@ async def on_task_button(update: Update, context: BotContext) -> None:
     )
     runtime = context.runtime
     if pressed.action is TaskAction.UNDO:
-        assert pressed.status_update_id is not None
-        await _undo(context, query, talk, message, pressed.status_update_id, origin)
+        await _undo(context, query, talk, message, pressed, origin)
         return
     if pressed.action is TaskAction.DONE or pressed.percent is not None:
         change = (
@@ -497,7 +536,8 @@ async def on_task_button(update: Update, context: BotContext) -> None:
             return
         if pressed.percent is not None:
             # The percent choice message becomes the confirmation.
-            await _edit(query, message, _report(lang, result, talk), undo_markup(result, lang))
+            markup = undo_markup(result, lang, reminder_id)
+            await _edit(query, message, _report(lang, result, talk), markup)
             if reminder_id is not None:
                 await refresh_reminder(context, talk.chat_id, reminder_id)
             return
@@ -568,11 +608,19 @@ async def _undo(
     query: CallbackQuery,
     talk: Conversation,
     message: Message,
-    update_id: int,
+    pressed: TaskCallback,
     origin: Origin,
 ) -> None:
+    """Undo from a confirmation's button, and put back the reminder the change
+    redrew. The button names that reminder: the confirmation replies to it only
+    after a tap (after a free reply or a command it replies to the user's
+    message, and Telegram does not nest replies deeper), so an older button
+    without it falls back to the message the confirmation replies to."""
     lang = lang_of(context)
-    result = await status_service.undo(context.runtime, talk.actor, update_id, origin)
+    assert pressed.status_update_id is not None
+    result = await status_service.undo(
+        context.runtime, talk.actor, pressed.status_update_id, origin
+    )
     if result.outcome is Outcome.REFUSED:
         await query.answer(t(lang, "status.toast.refused"), show_alert=True)
         return
@@ -583,11 +631,10 @@ async def _undo(
         return
     await query.answer(t(lang, "status.toast.recorded"))
     assert result.task is not None
-    text = t(lang, "status.undone", code=result.task.code, state=state_text(lang, result.task))
-    await _edit(query, message, text, None)
-    reminder_id = _replied_bot_message(message)
+    await _edit(query, message, undone_text(lang, result, talk), None)
+    reminder_id = pressed.reminder_message_id or _replied_bot_message(message)
     if reminder_id is not None:
-        await refresh_reminder(context, talk.chat_id, reminder_id)
+        await refresh_reminder(context, talk.chat_id, reminder_id, listing=result.task.task_id)
 
 
 async def _drop_keyboard(message: Message) -> None:

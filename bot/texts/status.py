@@ -70,8 +70,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- undo
     "status.button.undo": ("↩️ Hoàn tác", "↩️ Undo"),
     "status.undone": (
-        "↩️ <b>{code}</b> — đã hoàn tác. Trạng thái hiện tại: {state}.",
-        "↩️ <b>{code}</b> — undone. Current state: {state}.",
+        "↩️ <b>{code}</b> — đã hoàn tác báo cáo «{what}». Trạng thái hiện tại: {state}.",
+        "↩️ <b>{code}</b> — the “{what}” report is undone. Current state: {state}.",
+    ),
+    "status.undone_by": ("\n<i>Người hoàn tác: {name}</i>", "\n<i>Undone by {name}</i>"),
+    "status.undo.kind.done": ("hoàn thành", "done"),
+    "status.undo.kind.in_progress": ("đang thực hiện", "in progress"),
+    "status.undo.kind.blocked": ("vướng mắc", "blocked"),
+    "status.undo.kind.not_started": ("chưa triển khai", "not started"),
+    "status.undo.not_author": (
+        "Chỉ người đã báo hoặc cán bộ điều phối mới hoàn tác được thay đổi này.",
+        "Only the person who reported this change, or a coordinator, can undo it.",
     ),
     "status.undo.too_late": (
         "Đã quá {minutes} phút, không hoàn tác được. Hãy báo lại trạng thái đúng (ví dụ /tiendo {code} 50).",
