@@ -444,6 +444,7 @@ class DeliveryPolicy:
     """
 
     concurrency: int = 8
+    read_chunk: int = 64  # chats whose messages are read and rendered together
     max_attempts: int = 8
     repeat_after: timedelta = timedelta(minutes=15)
     max_doubtful_sends: int = 3
@@ -504,9 +505,10 @@ async def deliver(
     """Send every pending delivery that is due: one message per chat.
 
     Chats go out `policy.concurrency` at a time (the rate limiter paces the
-    requests). What a chunk of chats' messages need is read in one go; each
-    chat is claimed only when its turn to send comes, so a crash leaves at most
-    the chats then in flight in doubt. Claims and records that fall due at
+    requests). The due deliveries are read once, and what a chunk of
+    `policy.read_chunk` chats' messages need in one go; each chat is claimed
+    only when its turn to send comes (the claim re-checks the state), so a
+    crash leaves at most the chats then in flight in doubt. Claims and records that fall due at
     the same moment share one statement (`_Batcher`), which keeps a sweep's
     database work to a few statements per chunk rather than a dozen per chat.
     """
@@ -514,7 +516,8 @@ async def deliver(
         grouped = await repo.pending_by_chat(session, runtime.now(), policy.batch)
     chats = list(grouped.items())
     size = max(policy.concurrency, 1)
-    chunks = [chats[start : start + size] for start in range(0, len(chats), size)]
+    step = max(policy.read_chunk, 1)
+    chunks = [chats[start : start + step] for start in range(0, len(chats), step)]
     prepared: dict[int, asyncio.Task[dict[int, _ChatBatch]]] = {}
     total = DeliveryResult(chats=len(chats))
     gate = asyncio.Semaphore(size)
@@ -694,16 +697,15 @@ def _outboxes(batch: _ChatBatch, delivery_ids: Sequence[int]) -> list[int]:
 
 async def _prepare(
     runtime: Runtime,
-    chunk: Sequence[tuple[int, list[int]]],
+    chunk: Sequence[tuple[int, list[DeliveryRow]]],
     policy: DeliveryPolicy,
     result: DeliveryResult,
 ) -> dict[int, _ChatBatch]:
     """Read what a chunk of chats' messages need and render them (nothing is
     claimed yet); withdraw deliveries whose task was closed or whose deadline
     moved since they were planned."""
-    ids = [delivery_id for _, chat_ids in chunk for delivery_id in chat_ids]
+    rows = [row for _, chat_rows in chunk for row in chat_rows]
     async with _session(runtime) as session:
-        rows = [r for r in await repo.deliveries(session, ids) if r.state == OutboxState.PENDING]
         tasks = {t.id: t for t in await repo.task_rows(session, [r.task_id for r in rows])}
         stale = {r.id for r in rows if not _still_due(r, tasks.get(r.task_id))}
         if stale:

@@ -255,23 +255,24 @@ async def chats(session: AsyncSession, telegram_chat_ids: Iterable[int]) -> list
 # ---------------------------------------------------------------- sending
 
 
-async def pending_by_chat(session: AsyncSession, now: datetime, limit: int) -> dict[int, list[int]]:
-    """Deliveries ready to go (new, or retry time reached), grouped by chat."""
+async def pending_by_chat(
+    session: AsyncSession, now: datetime, limit: int
+) -> dict[int, list[Row[Any]]]:
+    """Deliveries ready to go (new, or retry time reached), as plain rows grouped
+    by chat. Read whole, so a sweep does not read them twice: the claim
+    re-checks the state, so a row another process took meanwhile is skipped."""
     query = (
-        select(col(ReminderDelivery.id), col(ReminderDelivery.telegram_chat_id))
+        select(DELIVERY)
         .where(
-            col(ReminderDelivery.state) == OutboxState.PENDING,
-            or_(
-                col(ReminderDelivery.next_attempt_at).is_(None),
-                col(ReminderDelivery.next_attempt_at) <= now,
-            ),
+            DELIVERY.c.state == OutboxState.PENDING,
+            or_(DELIVERY.c.next_attempt_at.is_(None), DELIVERY.c.next_attempt_at <= now),
         )
-        .order_by(col(ReminderDelivery.id))
+        .order_by(DELIVERY.c.id)
         .limit(limit)
     )
-    grouped: dict[int, list[int]] = {}
-    for delivery_id, chat_id in (await session.execute(query)).all():
-        grouped.setdefault(int(chat_id), []).append(int(delivery_id or 0))
+    grouped: dict[int, list[Row[Any]]] = {}
+    for row in (await session.execute(query)).all():
+        grouped.setdefault(int(row.telegram_chat_id), []).append(row)
     return grouped
 
 
@@ -304,15 +305,6 @@ async def claim(
     )
     result = await session.execute(statement)
     return sorted(row[0] for row in result.all())
-
-
-async def deliveries(session: AsyncSession, delivery_ids: Iterable[int]) -> Sequence[Row[Any]]:
-    """Delivery rows (plain rows: the sender handles thousands at a time)."""
-    ids = sorted(set(delivery_ids))
-    if not ids:
-        return []
-    query = select(DELIVERY).where(DELIVERY.c.id.in_(ids)).order_by(DELIVERY.c.id)
-    return (await session.execute(query)).all()
 
 
 async def mark_sent(
