@@ -9,7 +9,7 @@ long polling or by webhook.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import (
     BotCommand,
@@ -20,6 +20,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.runtime import Runtime
@@ -115,10 +116,34 @@ def build_application(
     return application
 
 
+# PTB retries initialize() (getMe) with bootstrap_retries, not post_init: a
+# Bot API failing while the menus are set must not stop the bot, whose work
+# (reminders, replies) does not need them. They are set again in the background.
+MENU_RETRY_SECONDS = (5.0, 30.0, 120.0, 600.0)
+
+
 async def _on_startup(application: BotApplication) -> None:
-    await set_command_menus(application)
+    await _set_menus_or_retry(application, attempt=0)
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
     log.info("bot @%s started (language %s)", application.bot.username, runtime.language)
+
+
+async def _set_menus_or_retry(application: BotApplication, *, attempt: int) -> None:
+    try:
+        await set_command_menus(application)
+    except TelegramError as error:
+        queue = application.job_queue
+        if queue is None or attempt >= len(MENU_RETRY_SECONDS):
+            log.warning("command menus not set (%s); giving up", error)
+            return
+        delay = MENU_RETRY_SECONDS[attempt]
+        log.warning("command menus not set (%s); trying again in %.0f s", error, delay)
+        queue.run_once(_retry_menus, when=delay, data=attempt + 1, name="menus.retry")
+
+
+async def _retry_menus(context: BotContext) -> None:
+    attempt = context.job.data if context.job and isinstance(context.job.data, int) else 1
+    await _set_menus_or_retry(cast(BotApplication, context.application), attempt=attempt)
 
 
 async def _on_shutdown(application: BotApplication) -> None:

@@ -3,6 +3,7 @@ command menus, and a restart on the same database."""
 
 from __future__ import annotations
 
+import bot.app
 from bot.runtime import Runtime
 from tests.e2e.harness import BotHarness
 
@@ -57,3 +58,25 @@ async def test_restart_on_the_same_database_keeps_answering(e2e_runtime: Runtime
             lan = await harness.user("Lan")
             reply = await harness.say(lan["id"], lan, "/help")
             assert "/xong" in reply["text"]
+
+
+async def test_a_bot_api_failing_while_the_menus_are_set_does_not_stop_the_bot(
+    harness: BotHarness,
+) -> None:
+    await harness.client.reset()  # no menus yet
+    await harness.client.set_faults(failure_rate=1.0)
+    await bot.app._on_startup(harness.app)  # what run_polling calls after getMe: no exception
+    assert await harness.client.commands() == []
+    queue = harness.app.job_queue
+    assert queue is not None
+    [retry] = queue.get_jobs_by_name("menus.retry")
+    await harness.client.set_faults(failure_rate=0)
+    await retry.run(harness.app)
+    menus = await harness.client.commands()
+    assert {(m["scope"]["type"], m["language_code"]) for m in menus} >= {
+        ("all_private_chats", "vi"),
+        ("all_group_chats", "en"),
+    }
+    lan = await harness.user("Lan")
+    reply = await harness.say(lan["id"], lan, "/start")  # and the bot answers meanwhile
+    assert reply["text"].startswith("Xin chào Lan")
