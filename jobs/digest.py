@@ -3,10 +3,10 @@
 `run_daily` at DIGEST_TIME in BOT_TIMEZONE (the time carries its zone, so it
 does not depend on the Application's Defaults), every day; the service skips
 non-working days. At start-up a catch-up run sends today's digest if its time
-has passed and it was not sent (the outbox makes that a no-op otherwise), and
-reports rows a stopped process left half-sent. When Telegram asked to wait,
-nothing was delivered and the row went back to 'pending': a retry is
-scheduled, a few times, within the day.
+has passed and it was not sent (the outbox makes that a no-op otherwise),
+sending again (labelled) one a stopped process left half-sent. When Telegram
+asked to wait, or a send got no answer, the row went back to 'pending': a
+retry is scheduled, a few times, within the day.
 """
 
 from __future__ import annotations

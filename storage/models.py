@@ -323,6 +323,7 @@ class DigestOutbox(SQLModel, table=True):
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     telegram_message_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     error: str | None = Field(default=None, sa_type=Text)
+    doubtful_sends: int = 0  # sends whose answer never came: the next one says it is a repeat
 
 
 class ExtensionRequest(SQLModel, table=True):

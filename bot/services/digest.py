@@ -12,9 +12,12 @@ and sends nothing. What ended how:
   before the request left): back to 'pending', the job retries;
 - nothing delivered and the chat is gone (bot removed, chat not found):
   'failed' with the error, for the admins;
-- a send whose fate is unknown (time-out after the request left): 'unknown',
-  reported, never resent blindly — the same rule as a row found 'sending'
-  after a crash.
+- nothing delivered and the answer never came (time-out after the request
+  left), or a row found 'sending' after a crash: it may or may not have
+  arrived. Back to 'pending' like the reminders (bot/services/reminders.py):
+  the job retries, and the repeat says so under its header; 'unknown' after
+  MAX_DOUBTFUL_SENDS such sends. A missing daily digest is a day the
+  coordinators did not see; a labelled repeat costs a glance.
 
 /digest on request composes the same digest for the chat that asked and does
 not touch the outbox: the daily digest still goes out at DIGEST_TIME. Its
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -94,8 +97,16 @@ class DailyOutcome:
 # --- composing ------------------------------------------------------------------
 
 
+MAX_DOUBTFUL_SENDS = 3
+
+
 async def compose_message(
-    runtime: Runtime, workspace_id: int, *, day: date | None = None, on_request: bool = False
+    runtime: Runtime,
+    workspace_id: int,
+    *,
+    day: date | None = None,
+    on_request: bool = False,
+    repeat: bool = False,
 ) -> DigestMessage | None:
     """The digest of `workspace_id` for `day` (today), or None if there is no such workspace."""
     day = day or runtime.today()
@@ -119,16 +130,22 @@ async def compose_message(
         extensions=extensions,
     )
     digest = compose(data, runtime.calendar)
-    return await render(runtime, workspace_id, digest)
+    return await render(runtime, workspace_id, digest, repeat=repeat)
 
 
-async def render(runtime: Runtime, workspace_id: int, digest: Digest) -> DigestMessage:
+async def render(
+    runtime: Runtime, workspace_id: int, digest: Digest, *, repeat: bool = False
+) -> DigestMessage:
     """Text parts under Telegram's limit, then the chart unless the day is quiet.
 
     The text is always a message of its own (searchable, not limited to a
-    caption's 1,024 characters) and the chart follows with a short caption."""
+    caption's 1,024 characters) and the chart follows with a short caption.
+    `repeat`: an earlier send got no answer, so this one says it may be a copy."""
     lang = runtime.language
-    parts = split_message(render_digest(lang, digest, runtime.settings.timezone))
+    paragraphs = render_digest(lang, digest, runtime.settings.timezone)
+    if repeat:
+        paragraphs = [*paragraphs[:1], t(lang, "digest.repeat_note"), *paragraphs[1:]]
+    parts = split_message(paragraphs)
     if digest.quiet or not digest.summary.total:
         return DigestMessage(workspace_id, digest, parts, None, None)
     chart_png = await render_png_async(digest.chart, labels_for(lang, digest.chart))
@@ -216,13 +233,15 @@ async def catch_up(runtime: Runtime, sender: Sender, *, started_at: datetime) ->
     """At start-up: report rows a stopped process left 'sending', then send
     today's digest if it is due and was not sent (a no-op when it was)."""
     async with runtime.database.session() as session:
-        abandoned = await digests.mark_abandoned(session, claimed_before=started_at)
+        abandoned = await digests.mark_abandoned(
+            session, claimed_before=started_at, max_sends=MAX_DOUBTFUL_SENDS
+        )
     for row in abandoned:
         log.warning(
-            "digest of workspace %s for %s was being sent when the bot stopped; "
-            "marked 'unknown', not resent",
+            "digest of workspace %s for %s was being sent when the bot stopped: %s",
             row.workspace_id,
             row.day,
+            "to be sent again, labelled" if row.state == OutboxState.PENDING else "unknown",
         )
     if not is_due(runtime):
         return []
@@ -235,11 +254,11 @@ async def _send_one(
     async with runtime.database.session() as session:
         await digests.ensure(session, workspace_id, day)
     async with runtime.database.session() as session:
-        claimed = await digests.claim(session, workspace_id, day, runtime.now())
-    if not claimed:
+        doubtful = await digests.claim(session, workspace_id, day, runtime.now())
+    if doubtful is None:
         return DailyOutcome(workspace_id, day, None)
     try:
-        message = await compose_message(runtime, workspace_id, day=day)
+        message = await compose_message(runtime, workspace_id, day=day, repeat=doubtful > 0)
     except Exception as exc:
         log.exception("could not compose the digest of workspace %s", workspace_id)
         await _finish(runtime, workspace_id, day, OutboxState.PENDING, error=repr(exc)[:500])
@@ -248,6 +267,9 @@ async def _send_one(
         await _finish(runtime, workspace_id, day, OutboxState.FAILED, error="no such workspace")
         return DailyOutcome(workspace_id, day, OutboxState.FAILED, error="no such workspace")
     outcome = await _deliver(sender, chat_ids, message, day)
+    unanswered = outcome.state is OutboxState.UNKNOWN
+    if unanswered and doubtful + 1 < MAX_DOUBTFUL_SENDS:
+        outcome = replace(outcome, state=OutboxState.PENDING)  # the job sends it again
     await _finish(
         runtime,
         workspace_id,
@@ -256,6 +278,7 @@ async def _send_one(
         chat_id=chat_ids[0] if chat_ids else None,
         message_ids=list(outcome.message_ids),
         error=outcome.error,
+        doubtful=unanswered,
     )
     return outcome
 
@@ -305,6 +328,7 @@ async def _finish(
     chat_id: int | None = None,
     message_ids: list[int] | None = None,
     error: str | None = None,
+    doubtful: bool = False,
 ) -> None:
     async with runtime.database.session() as session:
         await digests.finish(
@@ -316,4 +340,5 @@ async def _finish(
             telegram_chat_id=chat_id,
             message_ids=message_ids,
             error=error,
+            doubtful=doubtful,
         )

@@ -96,6 +96,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "… và {agencies} cơ quan khác với {n} nhiệm vụ quá hạn (xem /overdue)",
         "… and {agencies} more agencies with {n} overdue tasks (see /overdue)",
     ),
+    "digest.repeat_note": (
+        "<i>♻️ Bản tổng hợp này được gửi lại: lần gửi trước Telegram không xác nhận đã nhận, "
+        "có thể chưa đến nơi. Nếu đã nhận, xin bỏ qua bản này.</i>",
+        "<i>♻️ This digest is sent again: Telegram did not confirm the previous send, so it "
+        "may not have arrived. If you already got it, please ignore this one.</i>",
+    ),
     "digest.quiet": (
         "Hôm nay không có nhiệm vụ mới hoàn thành, sắp đến hạn, quá hạn hay vướng mắc, "
         "và không có đề nghị gia hạn chờ quyết định.",

@@ -3,9 +3,10 @@
 Same discipline as the reminder outbox: the row is inserted if missing
 (insert-or-ignore on the unique (workspace, day) key), then claimed with a
 conditional UPDATE (only a 'pending' row can be claimed, so two runs never
-both send), then marked sent with the Telegram message ids. A row found in
-'sending' by a new process was left by a crash: it becomes 'unknown' and is
-reported, never resent blindly.
+both send), then marked sent with the Telegram message ids. A send whose answer never
+came, or a row found in 'sending' by a new process (a crash), may or may not
+have arrived: the row is pending again with `doubtful_sends` counted, so the
+next send says it is a repeat (bot/services/digest.py decides how many).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ async def ensure(session: AsyncSession, workspace_id: int, day: date) -> None:
     await session.execute(statement.on_conflict_do_nothing(index_elements=["workspace_id", "day"]))
 
 
-async def claim(session: AsyncSession, workspace_id: int, day: date, now: datetime) -> bool:
-    """Take the row for sending; False when it is not pending (sent, being sent, ...)."""
+async def claim(session: AsyncSession, workspace_id: int, day: date, now: datetime) -> int | None:
+    """Take the row for sending: how many earlier sends got no answer, or None
+    when it is not pending (sent, being sent, ...)."""
     result = await session.execute(
         update(DigestOutbox)
         .where(
@@ -45,8 +47,10 @@ async def claim(session: AsyncSession, workspace_id: int, day: date, now: dateti
             col(DigestOutbox.state) == OutboxState.PENDING,
         )
         .values(state=OutboxState.SENDING, claimed_at=now)
+        .returning(col(DigestOutbox.doubtful_sends))
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    row = result.first()
+    return None if row is None else int(row[0])
 
 
 async def finish(
@@ -59,9 +63,13 @@ async def finish(
     telegram_chat_id: int | None = None,
     message_ids: list[int] | None = None,
     error: str | None = None,
+    doubtful: bool = False,
 ) -> None:
-    """Record how a claimed send ended (sent / failed / unknown / back to pending)."""
+    """Record how a claimed send ended (sent / failed / unknown / back to pending);
+    `doubtful`: its answer never came (counted)."""
     values: dict[str, object] = {"state": state, "error": error}
+    if doubtful:
+        values["doubtful_sends"] = col(DigestOutbox.doubtful_sends) + 1
     if state is OutboxState.SENT:
         values["sent_at"] = now
     if state is OutboxState.PENDING:
@@ -106,8 +114,12 @@ async def last_sent(session: AsyncSession, workspace_id: int, before: date) -> D
     return result.scalar_one_or_none()
 
 
-async def mark_abandoned(session: AsyncSession, claimed_before: datetime) -> list[DigestOutbox]:
-    """Rows left 'sending' by a previous process become 'unknown' (returned, to report)."""
+async def mark_abandoned(
+    session: AsyncSession, claimed_before: datetime, *, max_sends: int
+) -> list[DigestOutbox]:
+    """Rows left 'sending' by a previous process may have gone out: pending
+    again, to be sent as a repeat, or 'unknown' after `max_sends` such sends.
+    Returns them, to log."""
     result = await session.execute(
         select(DigestOutbox).where(
             DigestOutbox.state == OutboxState.SENDING,
@@ -116,8 +128,10 @@ async def mark_abandoned(session: AsyncSession, claimed_before: datetime) -> lis
     )
     rows = list(result.scalars())
     for row in rows:
-        row.state = OutboxState.UNKNOWN
-        row.error = "left 'sending' by a stopped process; not resent"
+        row.doubtful_sends += 1
+        row.state = OutboxState.PENDING if row.doubtful_sends < max_sends else OutboxState.UNKNOWN
+        row.claimed_at = None
+        row.error = "left 'sending' by a stopped process"
     await session.flush()
     return rows
 

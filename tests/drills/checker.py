@@ -189,7 +189,8 @@ class DigestRow:
 class DigestTally:
     days: int = 0
     sent: int = 0  # one digest that day, the one the database recorded
-    twice: int = 0  # days with more than one digest
+    repeated: int = 0  # ... sent again, labelled, after a send that got no answer
+    twice: int = 0  # days with more than one unlabelled digest
     missing: int = 0  # working days without a digest (and none in doubt)
     unknown: int = 0  # 'unknown' days (a send whose fate was not known)
     unknown_arrived: int = 0
@@ -201,13 +202,18 @@ class DigestTally:
 
 
 def tally_digests(
-    days: Sequence[date], rows: Sequence[DigestRow], seen: dict[date, list[int]]
+    days: Sequence[date],
+    rows: Sequence[DigestRow],
+    seen: dict[date, list[int]],
+    repeats: dict[date, list[int]] | None = None,
 ) -> DigestTally:
-    """`seen`: the day's digest headers (first parts) in the coordination chat."""
+    """`seen`: the day's digest headers (first parts) in the coordination chat;
+    `repeats`: those labelled as sent again (a send got no answer)."""
     tally = DigestTally(days=len(days))
     by_day = {row.day: row for row in rows}
     for day in days:
         row, headers = by_day.get(day), seen.get(day, [])
+        copies = headers + (repeats or {}).get(day, [])
         if len(headers) > 1:
             tally.twice += 1
             tally.problems.append(f"{day}: {len(headers)} digests")
@@ -215,14 +221,15 @@ def tally_digests(
             tally.missing += 1
             tally.problems.append(f"{day}: no digest row")
         elif row.state == "sent":
-            if len(headers) == 1 and headers[0] in row.message_ids:
+            if len(headers) <= 1 and any(i in row.message_ids for i in copies):
                 tally.sent += 1
-            elif not headers:
+                tally.repeated += len(copies) > len(headers)
+            elif not copies:
                 tally.missing += 1
                 tally.problems.append(f"{day}: recorded sent, not in the sandbox")
         elif row.state == "unknown":
             tally.unknown += 1
-            tally.unknown_arrived += 1 if headers else 0
+            tally.unknown_arrived += 1 if copies else 0
         else:
             tally.missing += 1
             tally.problems.append(f"{day}: left {row.state}")
@@ -259,6 +266,7 @@ def results_table(
         ("replies recorded once", replies.recorded),
         ("working days", digests.days),
         ("digests sent once", digests.sent),
+        ("  of which sent again, labelled", digests.repeated),
         ("digests twice", digests.twice),
         ("digests missing", digests.missing),
         ("digests unknown (reported)", digests.unknown),

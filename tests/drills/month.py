@@ -776,14 +776,20 @@ async def recorded_updates(world: World) -> list[Update]:
 
 async def digest_rows(
     world: World, origin: tuple[float, datetime]
-) -> tuple[list[DigestRow], dict[date, list[int]]]:
+) -> tuple[list[DigestRow], dict[date, list[int]], dict[date, list[int]]]:
+    """The digest rows, and the day's digest headers seen: unlabelled, and
+    labelled as sent again."""
     async with world.runtime.database.session() as session:
         rows = list((await session.execute(select(DigestOutbox))).scalars())
     seen: dict[date, list[int]] = {}
+    repeats: dict[date, list[int]] = {}
     for message in await world.stage.api.messages(world.coordination):
-        if str(message.get("text") or "").startswith("📋"):
-            seen.setdefault(sim_day(message, origin), []).append(message["message_id"])
-    return [DigestRow(r.day, r.state, tuple(r.telegram_message_ids or ())) for r in rows], seen
+        text = str(message.get("text") or "")
+        if text.startswith("📋"):
+            into = repeats if "Bản tổng hợp này được gửi lại" in text else seen
+            into.setdefault(sim_day(message, origin), []).append(message["message_id"])
+    digest_db = [DigestRow(r.day, r.state, tuple(r.telegram_message_ids or ())) for r in rows]
+    return digest_db, seen, repeats
 
 
 async def recorded_reminder_messages(runtime: Runtime) -> set[tuple[int, int]]:

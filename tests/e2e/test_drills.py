@@ -95,8 +95,8 @@ async def test_a_month_of_faults_restarts_and_answers_loses_nothing_and_repeats_
         extra = await unexpected(world, keys, first, days[-1])
         replies = tally_replies(drill.ledger, await recorded_updates(world))
         ignored = answers_to_unrecorded(drill, await recorded_reminder_messages(runtime))
-        digest_db, digest_seen = await digest_rows(world, origin)
-        digests = tally_digests(days, digest_db, digest_seen)
+        digest_db, digest_seen, digest_repeats = await digest_rows(world, origin)
+        digests = tally_digests(days, digest_db, digest_seen, digest_repeats)
         not_told = await unreported(runtime)
         unknown_messages = len({(d.chat_id, d.day) for d in deliveries if d.state == "unknown"})
         outage = drill.plan.outage
@@ -149,6 +149,7 @@ async def test_a_month_of_faults_restarts_and_answers_loses_nothing_and_repeats_
     # the bot did not record (ack lost, crash): its task buttons name the tasks.
     assert replies.missing == [], [drill.how[u] for u in replies.missing][:5]
     assert digests.ok, digests.problems
+    assert digests.unknown == 0, "a digest whose answer was lost is sent again, labelled"
     assert not_told == 0, "every unknown or failed reminder is reported to the admins"
     assert drill.restarts == 5 and drill.crashes == 2
     assert stats["faults_5xx"] and stats["drops"] and stats["responses_429"]  # (acks lost: ~1%)

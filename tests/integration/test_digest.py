@@ -224,20 +224,52 @@ async def test_once_a_day_across_a_restart(database: Database) -> None:
         await database_again.dispose()
 
 
-async def test_a_digest_left_sending_by_a_crash_is_reported_not_resent(database: Database) -> None:
+async def test_a_digest_left_sending_by_a_crash_is_sent_again_labelled(
+    database: Database,
+) -> None:
     seeded = await seed(database)
     async with database.session() as session:
         await digests.ensure(session, seeded.workspace_id, TODAY)
     async with database.session() as session:
-        assert await digests.claim(session, seeded.workspace_id, TODAY, NOW)
+        assert await digests.claim(session, seeded.workspace_id, TODAY, NOW) == 0
     # the process dies here, between claim and send; a new one starts later
     runtime = make_runtime(database, NOW + timedelta(minutes=5))
     sender = FakeSender()
     await digest_service.catch_up(runtime, sender, started_at=NOW + timedelta(minutes=5))
-    assert all(chat != COORDINATION_CHAT for _, chat, _ in sender.sent)
+    to_coordination = [text for _, chat, text in sender.sent if chat == COORDINATION_CHAT]
+    assert to_coordination and to_coordination[0].startswith("<b>📋 Tổng hợp")
+    assert "♻️ Bản tổng hợp này được gửi lại" in to_coordination[0]
     async with database.session() as session:
         row = await digests.get(session, seeded.workspace_id, TODAY)
-    assert row is not None and row.state == OutboxState.UNKNOWN
+    assert row is not None and (row.state, row.doubtful_sends) == (OutboxState.SENT, 1)
+
+
+async def test_a_digest_whose_answer_never_came_is_sent_again_then_given_up(
+    database: Database,
+) -> None:
+    seeded = await seed(database)
+    runtime = make_runtime(database)
+    unanswered = FakeSender(fail_with=DeliveryFailure.UNKNOWN)
+    outcomes = await digest_service.send_daily(runtime, unanswered)
+    assert {o.state for o in outcomes} == {OutboxState.PENDING}  # the job will retry
+    sender = FakeSender()
+    await digest_service.send_daily(runtime, sender)
+    [first, *_] = [text for _, chat, text in sender.sent if chat == COORDINATION_CHAT]
+    assert "♻️ Bản tổng hợp này được gửi lại" in first
+    async with database.session() as session:
+        row = await digests.get(session, seeded.workspace_id, TODAY)
+    assert row is not None and (row.state, row.doubtful_sends) == (OutboxState.SENT, 1)
+
+    tuesday = make_runtime(database, NOW + timedelta(days=1))
+    states = [
+        {o.state for o in await digest_service.send_daily(tuesday, unanswered)}
+        for _ in range(digest_service.MAX_DOUBTFUL_SENDS)
+    ]
+    assert states[-1] == {OutboxState.UNKNOWN} and states[0] == {OutboxState.PENDING}
+    assert await digest_service.send_daily(tuesday, sender) == [
+        digest_service.DailyOutcome(o.workspace_id, o.day, None)
+        for o in await digest_service.send_daily(tuesday, sender)
+    ]  # given up: never sent a fourth time
 
 
 async def test_catch_up_before_digest_time_or_on_a_weekend_sends_nothing(
@@ -286,8 +318,15 @@ async def test_a_gone_chat_fails_and_a_half_sent_digest_counts_as_sent(database:
     states = {o.workspace_id: o.state for o in outcomes}
     assert OutboxState.SENT in states.values()  # the part that went out is never resent
     again = FakeSender()
-    assert [o.state for o in await digest_service.send_daily(tuesday, again)] == [None, None]
-    assert again.sent == []
+    by_workspace = {
+        o.workspace_id: o.state for o in await digest_service.send_daily(tuesday, again)
+    }
+    # The workspace whose first part got through is done; the other one, whose
+    # only send got no answer, goes again, saying it may be a copy.
+    delivered_first = next(w for w, state in states.items() if state is OutboxState.SENT)
+    assert by_workspace[delivered_first] is None
+    assert set(by_workspace.values()) == {None, OutboxState.SENT}
+    assert "♻️ Bản tổng hợp này được gửi lại" in again.sent[0][2]
 
 
 async def test_completed_since_the_last_sent_digest(database: Database) -> None:

@@ -149,6 +149,17 @@ def test_one_digest_a_day_never_two() -> None:
     assert tally_digests(days[:1], rows[:1], {MON: [5]}).ok
 
 
+def test_a_labelled_repeat_of_the_digest_is_not_a_second_digest() -> None:
+    days = [MON, date(2024, 6, 4)]
+    rows = [DigestRow(MON, "sent", (7,)), DigestRow(days[1], "sent", (9,))]
+    # Monday: the first send arrived (its answer was lost), the repeat says so;
+    # Tuesday: only the repeat arrived.
+    tally = tally_digests(days, rows, {MON: [5]}, {MON: [7], days[1]: [9]})
+    assert (tally.sent, tally.repeated, tally.twice, tally.missing) == (2, 2, 0, 0)
+    assert tally.ok
+    assert not tally_digests(days[:1], rows[:1], {MON: [5, 7]}).ok  # unlabelled: twice
+
+
 def test_the_results_table_has_the_figures_the_note_asks_for() -> None:
     table = results_table(
         "SQLite",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 18:12:16.587294
+Create Date: 2026-11-22 18:21:35.795582
 """
 
 from collections.abc import Sequence
@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("telegram_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("telegram_message_ids", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("doubtful_sends", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["workspace.id"],
