@@ -6,6 +6,20 @@ are details inside the open groups. On time is judged on the local day of
 completion against the effective deadline (which an approved extension
 moves); a task without a deadline is never late. Cancelled tasks are not
 counted at all.
+
+The rules are stated once, here, on a few yes/no facts (`is_late`,
+`category_of`, `is_not_started`, `details_of`), so that /status (which has
+the database compute those facts for 10,000 tasks and counts them grouped)
+and the digest and reports (which load rows and map them with `facts_of`)
+apply the same rules.
+
+"Chưa bắt đầu" (not started): an open task on which no focal point has
+reported any progress. Progress is reported by a "done", "in progress" or
+"blocked" update (`PROGRESS_REPORTS`) that was not undone and that no later
+"not started" update (itself not undone) took back; a progress figure above
+0 or a blocker on record says the same. A pending extension request is not
+progress, and an overdue or blocked task is judged like any other open task
+(a blocked one is counted as "vướng mắc", not as not started).
 """
 
 from __future__ import annotations
@@ -16,6 +30,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Protocol
+
+# Status update kinds by which a focal point reports progress on a task, and
+# the kind by which they say the work has not started (which takes back the
+# progress reports before it).
+PROGRESS_REPORTS: tuple[str, ...] = ("done", "in_progress", "blocked")
+NO_PROGRESS_REPORT = "not_started"
 
 
 class Category(StrEnum):
@@ -41,7 +61,7 @@ class TaskFacts:
     completed_on: date | None = None
     progress: int = 0
     blocked: bool = False
-    has_updates: bool = False
+    has_updates: bool = False  # progress reported (`reported_progress`)
 
 
 class TaskRow(Protocol):
@@ -72,9 +92,26 @@ class TaskRow(Protocol):
     def has_updates(self) -> bool: ...
 
 
+def has_blocker(blocked_reason: str | None) -> bool:
+    """A blocker is on record: a non-empty reason (storage's SQL mirrors this)."""
+    return bool(blocked_reason)
+
+
 def is_blocked(state: str, blocked_reason: str | None) -> bool:
     """An open task with a reason on record is blocked; a closed one no longer is."""
-    return state == "open" and bool(blocked_reason)
+    return state == "open" and has_blocker(blocked_reason)
+
+
+def reported_progress(reports: Iterable[str]) -> bool:
+    """Whether a task's status updates, oldest first and without the undone
+    ones, report progress: the latest of its progress reports and "not
+    started" reports is a progress report. (Storage computes the same with an
+    SQL EXISTS; this is the rule it follows, and what tests check it against.)"""
+    latest = None
+    for kind in reports:
+        if kind in PROGRESS_REPORTS or kind == NO_PROGRESS_REPORT:
+            latest = kind
+    return latest is not None and latest != NO_PROGRESS_REPORT
 
 
 def facts_of(row: TaskRow) -> TaskFacts:
@@ -90,29 +127,48 @@ def facts_of(row: TaskRow) -> TaskFacts:
     )
 
 
+def is_late(state: str, deadline: date | None, completed_on: date | None, today: date) -> bool:
+    """The deadline passed before the work was finished: a done task on its
+    completion day (today if unknown), an open one today. No deadline: never."""
+    finished = (completed_on or today) if state == "done" else today
+    return deadline is not None and finished > deadline
+
+
+def category_of(state: str, late: bool) -> Category | None:
+    """The official group of a task from its state and `is_late`; None when cancelled."""
+    if state == "cancelled":
+        return None
+    if state == "done":
+        return Category.DONE_LATE if late else Category.DONE_ON_TIME
+    return Category.OPEN_OVERDUE if late else Category.OPEN_ON_TIME
+
+
 def categorize(task: TaskFacts, today: date) -> Category | None:
     """The official group of a task on `today`; None for a cancelled task."""
-    if task.state == "cancelled":
-        return None
-    deadline = task.effective_deadline
-    if task.state == "done":
-        finished = task.completed_on or today
-        late = deadline is not None and finished > deadline
-        return Category.DONE_LATE if late else Category.DONE_ON_TIME
-    if deadline is not None and today > deadline:
-        return Category.OPEN_OVERDUE
-    return Category.OPEN_ON_TIME
+    late = is_late(task.state, task.effective_deadline, task.completed_on, today)
+    return category_of(task.state, late)
+
+
+def is_not_started(state: str, reported: bool, progressed: bool, blocked: bool) -> bool:
+    """ "Chưa bắt đầu": open, and no progress reported (`reported_progress`),
+    no progress figure above 0 and no blocker on record."""
+    return state == "open" and not reported and not progressed and not blocked
+
+
+def details_of(state: str, reported: bool, progressed: bool, blocked: bool) -> set[Detail]:
+    """The details of an open task (`blocked`: a blocker is on record)."""
+    if state != "open":
+        return set()
+    found: set[Detail] = set()
+    if blocked:
+        found.add(Detail.BLOCKED)
+    if is_not_started(state, reported, progressed, blocked):
+        found.add(Detail.NOT_STARTED)
+    return found
 
 
 def details(task: TaskFacts) -> set[Detail]:
-    if task.state != "open":
-        return set()
-    found: set[Detail] = set()
-    if task.blocked:
-        found.add(Detail.BLOCKED)
-    if not task.has_updates and task.progress == 0 and not task.blocked:
-        found.add(Detail.NOT_STARTED)
-    return found
+    return details_of(task.state, task.has_updates, task.progress > 0, task.blocked)
 
 
 def days_late(deadline: date | None, day: date) -> int:

@@ -8,7 +8,14 @@ from bot.domain.rollup import (
     TaskFacts,
     agency_scores,
     categorize,
+    category_of,
     days_late,
+    details,
+    has_blocker,
+    is_blocked,
+    is_late,
+    is_not_started,
+    reported_progress,
     summarize,
 )
 
@@ -91,3 +98,45 @@ def test_agency_score_only_counts_tasks_due_in_the_period() -> None:
         (2, 1, 1, 0, 0),
     ]
     assert scores[0].on_time_rate == 1 / 3
+
+
+# ---------------------------------------------------------------- "chưa bắt đầu"
+
+
+def test_progress_is_reported_by_the_latest_of_the_standing_reports() -> None:
+    assert not reported_progress([])
+    assert not reported_progress(["more_time", "evidence"])  # asking for time is not progress
+    assert reported_progress(["in_progress"])
+    assert reported_progress(["blocked", "more_time"])
+    assert reported_progress(["done"])
+    # "chưa triển khai" after "đang thực hiện": the latest word is "not started"
+    assert not reported_progress(["in_progress", "not_started"])
+    assert reported_progress(["not_started", "in_progress"])
+
+
+def test_not_started_is_an_open_task_with_no_progress_of_any_kind() -> None:
+    assert is_not_started("open", reported=False, progressed=False, blocked=False)
+    assert not is_not_started("open", reported=True, progressed=False, blocked=False)
+    assert not is_not_started("open", reported=False, progressed=True, blocked=False)
+    assert not is_not_started("open", reported=False, progressed=False, blocked=True)
+    assert not is_not_started("done", reported=False, progressed=False, blocked=False)
+    # Overdue or not, an open task is judged the same way.
+    overdue = facts(1)
+    assert categorize(overdue, TODAY) is Category.OPEN_OVERDUE
+    assert details(overdue) == {Detail.NOT_STARTED}
+
+
+def test_an_empty_reason_is_no_blocker() -> None:
+    assert not has_blocker(None) and not has_blocker("")
+    assert has_blocker("chưa có số liệu của huyện")
+    assert not is_blocked("done", "chưa có số liệu")
+    assert is_blocked("open", "chưa có số liệu")
+
+
+def test_categorize_is_category_of_is_late() -> None:
+    for state in ("open", "done", "cancelled"):
+        for deadline in (None, date(2024, 5, 19), date(2024, 5, 22), date(2024, 5, 30)):
+            for completed in (None, date(2024, 5, 19), date(2024, 5, 25)):
+                task = facts(1, state=state, effective_deadline=deadline, completed_on=completed)
+                late = is_late(state, deadline, completed, TODAY)
+                assert categorize(task, TODAY) is category_of(state, late)
