@@ -4,7 +4,9 @@ An actor is a Telegram user seen from one workspace (the workspace of the
 chat they write in, or of the task they touch). Admins (BOT_ADMINS) may do
 everything; a coordinator everything within their workspace; a focal point
 may act on their own agency's tasks only; a viewer may only look. A stranger
-may only read the help and redeem an invite. The README's rights table is
+may only read the help and redeem an invite. A change reported on a task
+may be taken back (within the undo window) by whoever reported it, or by a
+coordinator: `may` is told the change's author. The README's rights table is
 generated from `RULES` so the two never disagree.
 """
 
@@ -32,6 +34,7 @@ class Action(StrEnum):
     REMOVE_FOCAL_POINT = "remove_focal_point"
     TAKE_IN_DIRECTIVE = "take_in_directive"
     UPDATE_TASK = "update_task"
+    UNDO_CHANGE = "undo_change"
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
     VIEW_WORKSPACE = "view_workspace"
@@ -41,7 +44,17 @@ class Action(StrEnum):
 
 
 # Actions a focal point may take only on their own agency's tasks.
-AGENCY_SCOPED = frozenset({Action.UPDATE_TASK, Action.REQUEST_EXTENSION, Action.VIEW_OWN_AGENCY})
+AGENCY_SCOPED = frozenset(
+    {
+        Action.UPDATE_TASK,
+        Action.UNDO_CHANGE,
+        Action.REQUEST_EXTENSION,
+        Action.VIEW_OWN_AGENCY,
+    }
+)
+
+# Actions a focal point may take only on what they did themselves (`author_id`).
+AUTHOR_SCOPED = frozenset({Action.UNDO_CHANGE})
 
 # A coordinator runs one workspace; creating another coordinating unit is the admins'.
 _COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE, Action.CREATE_WORKSPACE}
@@ -54,6 +67,7 @@ RULES: dict[Role | None, frozenset[Action]] = {
             Action.JOIN,
             Action.LEAVE,
             Action.UPDATE_TASK,
+            Action.UNDO_CHANGE,
             Action.REQUEST_EXTENSION,
             Action.VIEW_OWN_AGENCY,
         }
@@ -74,11 +88,17 @@ class Actor:
 
 
 def may(
-    actor: Actor, action: Action, *, workspace_id: int | None = None, agency_id: int | None = None
+    actor: Actor,
+    action: Action,
+    *,
+    workspace_id: int | None = None,
+    agency_id: int | None = None,
+    author_id: int | None = None,
 ) -> bool:
     """Whether `actor` may take `action` on something of `workspace_id` /
     `agency_id` (pass the target's, not the actor's, so that a forged
-    reference to another workspace's task is refused)."""
+    reference to another workspace's task is refused). For an action on a
+    change (undo), `author_id` is the Telegram id of whoever made it."""
     if action not in RULES[actor.role]:
         return False
     if actor.role is Role.ADMIN:
@@ -89,8 +109,11 @@ def may(
         return workspace_id is None or actor.workspace_id in (None, workspace_id)
     if workspace_id is not None and actor.workspace_id != workspace_id:
         return False
-    if actor.role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
-        return agency_id is not None and agency_id == actor.agency_id
+    if actor.role is Role.FOCAL_POINT:
+        if action in AGENCY_SCOPED and (agency_id is None or agency_id != actor.agency_id):
+            return False
+        if action in AUTHOR_SCOPED and author_id != actor.telegram_user_id:
+            return False
     return True
 
 
@@ -110,6 +133,7 @@ class Grant(StrEnum):
     EVERYWHERE = "everywhere"  # admins: every workspace
     WORKSPACE = "workspace"  # within the actor's own workspace
     OWN_AGENCY = "own_agency"  # a focal point: their own agency's tasks only
+    OWN_CHANGES = "own_changes"  # a focal point: what they reported themselves
     NO = "no"
 
 
@@ -119,6 +143,8 @@ def grant(role: Role | None, action: Action) -> Grant:
         return Grant.NO
     if role is Role.ADMIN:
         return Grant.EVERYWHERE
+    if role is Role.FOCAL_POINT and action in AUTHOR_SCOPED:
+        return Grant.OWN_CHANGES
     if role is Role.FOCAL_POINT and action in AGENCY_SCOPED:
         return Grant.OWN_AGENCY
     return Grant.WORKSPACE

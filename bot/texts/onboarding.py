@@ -438,6 +438,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "onboarding.rights.grant.everywhere": ("✓ mọi đơn vị", "✓ every unit"),
     "onboarding.rights.grant.workspace": ("✓", "✓"),
     "onboarding.rights.grant.own_agency": ("✓ cơ quan mình", "✓ own agency"),
+    "onboarding.rights.grant.own_changes": (
+        "✓ thay đổi do mình báo, cơ quan mình",
+        "✓ own reports, own agency",
+    ),
     "onboarding.rights.grant.no": ("—", "—"),
     "onboarding.rights.notes": (
         "- Quản trị viên: các id Telegram trong BOT_ADMINS. Cán bộ điều phối: người tạo đơn vị "
@@ -490,6 +494,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "onboarding.rights.action.update_task": (
         "Báo tình hình nhiệm vụ (/done, /progress, /blocked, nút bấm)",
         "Report on a task (/done, /progress, /blocked, buttons)",
+    ),
+    "onboarding.rights.action.undo_change": (
+        "Hoàn tác báo cáo vừa gửi (nút «Hoàn tác», trong 5 phút)",
+        "Undo a report just made (the Undo button, within 5 minutes)",
     ),
     "onboarding.rights.action.request_extension": (
         "Xin gia hạn (/extend)",
