@@ -10,23 +10,36 @@ Opening is idempotent: an occurrence has at most one successor. The code is
 derived from the first occurrence's ("T12", then "T12.2", "T12.3"), so two
 callers racing to open the same successor collide on the (workspace, code)
 unique key and the loser returns the winner's row.
+
+An undone "done" withdraws the occurrence it opened, if nobody has used it
+yet (no report of its own, no extension request) and the period of the
+undone occurrence has not ended: otherwise the agency would have two open
+occurrences of one duty and be reminded of both. Withdrawn means cancelled,
+with a history row saying why and its pending reminders cancelled; the row is
+kept (tasks are never deleted: their history, reminders and audit point at
+them). The successor stays the one successor: "done" reported again, or the
+roll-over at the end of the period, opens it again (a "reinstated" row)
+instead of opening a second one.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict
-from datetime import date
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import DeadlineKind, Period, Recurrence, effective_deadline
 from bot.domain.recurrence import next_occurrence, occurrence_spec, period_label
 from bot.runtime import Runtime
-from bot.services.reminders import schedule_task
-from storage.models import Task, TaskState
+from bot.services.reminders import cancel_pending, schedule_task
+from storage.models import StatusUpdate, Task, TaskState
+from storage.repositories import recurrence as recurrence_repository
 from storage.repositories import reminders as repo
 from storage.repositories import tasks as task_repository
 
@@ -34,6 +47,27 @@ log = logging.getLogger("nhacviec.recurrence")
 
 _CODE_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<n>\d+)$")
 MAX_CATCH_UP = 36  # occurrences opened for one duty in one roll-over (3 years of months)
+
+# History rows the system writes on a successor (StatusUpdate.kind; the
+# status room's ChangeKind has the same values). They do not count as use.
+WITHDRAWN = "withdrawn"  # its "done" was undone before anybody used it
+REINSTATED = "reinstated"  # opened again: done again, or the period ended
+SYSTEM_KINDS = (WITHDRAWN, REINSTATED)
+
+
+class SuccessorFate(StrEnum):
+    """What an undone "done" did to the occurrence it had opened."""
+
+    WITHDRAWN = "withdrawn"
+    KEPT_TOUCHED = "kept_touched"  # somebody reported on it or asked for more time
+    KEPT_DUE = "kept_due"  # the undone occurrence's period has ended: it is due anyway
+
+
+@dataclass(frozen=True, slots=True)
+class SuccessorNote:
+    task_id: int
+    code: str
+    fate: SuccessorFate
 
 
 def recurrence_to_json(rec: Recurrence) -> dict[str, Any]:
@@ -104,6 +138,9 @@ async def _open_next(runtime: Runtime, task_id: int) -> int | None:
             return None
         existing = await repo.successor(session, task_id)
         if existing is not None:
+            assert existing.id is not None
+            if await _is_withdrawn(session, existing):
+                await _reinstate(session, runtime, existing.id, task)
             return existing.id
         rec = recurrence_from_json(task.recurrence)
         if rec is None or rec.kind is DeadlineKind.RELATIVE:
@@ -153,11 +190,13 @@ async def roll_over(runtime: Runtime) -> list[int]:
 
     Also catches up on done occurrences whose successor was never opened
     (a crash between "done" and opening), and on several periods missed
-    while the bot was down. Returns the ids opened.
+    while the bot was down; a successor withdrawn by an undo is opened
+    again when its predecessor's period ends. Returns the ids opened.
     """
     today = runtime.today()
     async with runtime.database.session() as session:
         candidates = await repo.recurring_without_successor(session)
+        candidates += await recurrence_repository.with_withdrawn_successor(session, WITHDRAWN)
     opened: list[int] = []
     for task in candidates:
         assert task.id is not None
@@ -177,3 +216,105 @@ async def roll_over(runtime: Runtime) -> list[int]:
                 found = await repo.tasks(session, [next_id])
             current = found[0] if found else None
     return opened
+
+
+# ---------------------------------------------------------------- undoing a "done"
+
+
+async def withdraw_next_occurrence(
+    session: AsyncSession, runtime: Runtime, task: Task, undo: StatusUpdate
+) -> SuccessorNote | None:
+    """After `undo` (already appended on `task`) took back the "done" that
+    opened `task`'s successor: withdraw that successor if nobody used it.
+
+    Runs in the undo's transaction, so the task reopens and its successor
+    goes together. The successor is locked before it is checked, so a report
+    on it racing the undo either comes first (and the successor is kept) or
+    finds it cancelled. Returns None when there is no live successor."""
+    assert task.id is not None
+    found = await repo.successor(session, task.id)
+    if found is None or found.id is None:
+        return None
+    following = await task_repository.lock_task(session, found.id)
+    if following is None or following.id is None or following.state == TaskState.CANCELLED:
+        return None
+    if await recurrence_repository.touched(session, following.id, ignoring=SYSTEM_KINDS):
+        return SuccessorNote(following.id, following.code, SuccessorFate.KEPT_TOUCHED)
+    rec = recurrence_from_json(task.recurrence)
+    end = _period_end(rec, task) if rec else None
+    if end is not None and end < runtime.today():  # as the roll-over decides
+        return SuccessorNote(following.id, following.code, SuccessorFate.KEPT_DUE)
+    previous = {"state": following.state, "next_reminder_at": _iso(following.next_reminder_at)}
+    following.state = TaskState.CANCELLED
+    following.next_reminder_at = None
+    following.updated_at = undo.created_at
+    session.add(following)
+    withdrawn_reminders = await cancel_pending(session, following.id)
+    reason = f"{task.code} reopened: the done that opened this occurrence was undone"
+    await task_repository.append_update(
+        session,
+        _system_row(following, WITHDRAWN, reason, undo.created_at, previous, undo),
+    )
+    log.info(
+        "withdrew occurrence %s (%s) after undo %s on task %s; %d reminders cancelled",
+        following.id,
+        following.code,
+        undo.id,
+        task.id,
+        withdrawn_reminders,
+    )
+    return SuccessorNote(following.id, following.code, SuccessorFate.WITHDRAWN)
+
+
+async def _is_withdrawn(session: AsyncSession, task: Task) -> bool:
+    assert task.id is not None
+    if task.state != TaskState.CANCELLED:
+        return False
+    return await recurrence_repository.latest_kind(session, task.id) == WITHDRAWN
+
+
+async def _reinstate(session: AsyncSession, runtime: Runtime, task_id: int, previous: Task) -> None:
+    """Open a withdrawn successor again, planned like a new occurrence."""
+    following = await task_repository.lock_task(session, task_id)
+    assert following is not None
+    now = runtime.now()
+    before = {"state": following.state, "next_reminder_at": None}
+    following.state = TaskState.OPEN
+    following.updated_at = now
+    schedule_task(following, runtime)
+    session.add(following)
+    why = "was done again" if previous.state == TaskState.DONE else "period has ended"
+    await task_repository.append_update(
+        session,
+        _system_row(following, REINSTATED, f"{previous.code} {why}", now, before, None),
+    )
+    log.info("reinstated occurrence %s (%s) after task %s", task_id, following.code, previous.id)
+
+
+def _system_row(
+    task: Task,
+    kind: str,
+    reason: str,
+    at: datetime,
+    previous: dict[str, Any],
+    cause: StatusUpdate | None,
+) -> StatusUpdate:
+    """A history row the system writes; `cause` (the undo) says who and where."""
+    assert task.id is not None
+    return StatusUpdate(
+        workspace_id=task.workspace_id,
+        task_id=task.id,
+        kind=kind,
+        reason=reason,
+        source="system",
+        by_telegram_user_id=cause.by_telegram_user_id if cause else None,
+        by_name=cause.by_name if cause else None,
+        telegram_chat_id=cause.telegram_chat_id if cause else None,
+        telegram_message_id=cause.telegram_message_id if cause else None,
+        previous_state=previous,
+        created_at=at,
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
