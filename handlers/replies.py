@@ -280,7 +280,8 @@ def state_detail(lang: str, task: TaskView) -> str:
 
 
 def undone_text(lang: str, result: ChangeResult, talk: Conversation) -> str:
-    """What an undo took back, the state the task is in again, and (in a group) who did it."""
+    """What an undo took back, the state the task is in again, what became of
+    the next occurrence an undone "done" had opened, and (in a group) who did it."""
     task = result.task
     assert task is not None
     assert result.reverted_kind is not None
@@ -291,6 +292,13 @@ def undone_text(lang: str, result: ChangeResult, talk: Conversation) -> str:
         what=t(lang, f"status.undo.kind.{result.reverted_kind.value}"),
         state=state_detail(lang, task),
     )
+    if result.successor is not None:
+        text += t(
+            lang,
+            f"status.undone.successor.{result.successor.fate.value}",
+            code=result.successor.code,
+            previous=task.code,
+        )
     if not talk.private:
         text += t(lang, "status.undone_by", name=talk.user_name)
     return text

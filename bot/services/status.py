@@ -25,11 +25,11 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.replies.model import ReplyKind, ReplyReading, changes_task, needs_confirmation
-from bot.domain.rights import Action, Actor, Role
+from bot.domain.rights import Action, Actor, Role, may
 from bot.runtime import Runtime
-from bot.services import identity
+from bot.services import identity, recurrence
 from bot.services import reminders as reminder_service
-from bot.services.recurrence import open_next_occurrence
+from bot.services.recurrence import SuccessorNote, open_next_occurrence
 from storage.models import ExtensionState, StatusUpdate, Task, TaskState
 from storage.repositories import drafts, extensions
 from storage.repositories import reminders as reminder_repository
@@ -51,6 +51,9 @@ class ChangeKind(StrEnum):
     MORE_TIME = "more_time"  # an extension request (bot/services/extensions.py)
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_DENIED = "extension_denied"
+    # Written by the system on a recurring duty's next occurrence (bot/services/recurrence.py):
+    WITHDRAWN = recurrence.WITHDRAWN  # the "done" that opened it was undone; cancelled
+    REINSTATED = recurrence.REINSTATED  # opened again
 
 
 # Changes a later undo may revert, and that make an earlier change un-undoable.
@@ -64,6 +67,8 @@ STATE_CHANGES = (
     ChangeKind.NOT_STARTED,
     ChangeKind.UNDO,
     ChangeKind.EXTENSION_APPROVED,
+    ChangeKind.WITHDRAWN,
+    ChangeKind.REINSTATED,
 )
 
 # Draft kinds owned by this room (other rooms keep their drafts in the same table).
@@ -156,6 +161,7 @@ class ChangeResult:
     next_occurrence_id: int | None = None
     withdrawn_extensions: tuple[int, ...] = ()
     reverted_kind: ChangeKind | None = None  # for an undo: what it took back
+    successor: SuccessorNote | None = None  # for an undone "done": its next occurrence's fate
 
 
 # ---------------------------------------------------------------- snapshots
@@ -546,10 +552,14 @@ async def record_evidence(
 
 async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -> ChangeResult:
     """Revert a change made at most UNDO_WINDOW ago (by the injected clock), if
-    nothing came after it and `actor` made it or coordinates the workspace.
+    nothing came after it and `actor` may (Action.UNDO_CHANGE: its author or a
+    coordinator).
 
     A colleague of the same agency may report on the task but not take back
-    what someone else reported: the refusal is audited and says so."""
+    what someone else reported: the refusal is audited and says so. Undoing
+    the "done" of a recurring duty withdraws, in the same transaction, the
+    next occurrence it opened if nobody has used it yet (see
+    `recurrence.withdraw_next_occurrence`); the result says what became of it."""
     async with runtime.database.session() as session:
         original = await task_repository.status_update(session, update_id)
         task_id = original.task_id if original is not None else None
@@ -566,14 +576,21 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
     view = await find_task(runtime, actor, task_id, telegram_chat_id=origin.telegram_chat_id)
     if view is None:
         return ChangeResult(Outcome.REFUSED)
-    if not _may_undo(actor, original):
+    author = original.by_telegram_user_id
+    if not may(
+        actor,
+        Action.UNDO_CHANGE,
+        workspace_id=view.workspace_id,
+        agency_id=view.agency_id,
+        author_id=author,
+    ):
         await identity.record(
             runtime,
             actor,
-            Action.UPDATE_TASK.value,
+            Action.UNDO_CHANGE.value,
             allowed=False,
             telegram_chat_id=origin.telegram_chat_id,
-            detail={"undo": update_id, "task_id": task_id, "author": original.by_telegram_user_id},
+            detail={"undo": update_id, "task_id": task_id, "author": author},
         )
         return ChangeResult(Outcome.NOT_AUTHOR, view)
     now = runtime.now()
@@ -598,20 +615,17 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
         task.updated_at = now
         session.add(task)
         await _follow_reminders(session, runtime, task, was_open=was_open)
+        successor = None
+        if original.kind == ChangeKind.DONE and task.recurrence:
+            successor = await recurrence.withdraw_next_occurrence(session, runtime, task, update)
         return ChangeResult(
             Outcome.RECORDED,
             TaskView.of(task),
             update.id,
             ChangeKind.UNDO,
             reverted_kind=ChangeKind(original.kind),
+            successor=successor,
         )
-
-
-def _may_undo(actor: Actor, original: StatusUpdate) -> bool:
-    """The author of a change may undo it, and so may a coordinator (or an admin)."""
-    if actor.role in (Role.COORDINATOR, Role.ADMIN):
-        return True
-    return original.by_telegram_user_id == actor.telegram_user_id
 
 
 async def _undo_refusal(session: Any, original: StatusUpdate, now: datetime) -> Outcome | None:

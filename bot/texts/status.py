@@ -74,6 +74,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "↩️ <b>{code}</b> — the “{what}” report is undone. Current state: {state}.",
     ),
     "status.undone_by": ("\n<i>Người hoàn tác: {name}</i>", "\n<i>Undone by {name}</i>"),
+    "status.undone.successor.withdrawn": (
+        "\n🔁 Kỳ báo cáo tiếp theo (<b>{code}</b>) đã được hủy vì chưa có ai cập nhật; "
+        "nếu báo hoàn thành lại, kỳ này sẽ được mở lại.",
+        "\n🔁 The next period (<b>{code}</b>) is cancelled, as nobody had reported on it; "
+        "reporting done again opens it again.",
+    ),
+    "status.undone.successor.kept_touched": (
+        "\n🔁 Kỳ báo cáo tiếp theo (<b>{code}</b>) vẫn được giữ vì đã có người báo cáo "
+        "hoặc xin gia hạn cho kỳ đó.",
+        "\n🔁 The next period (<b>{code}</b>) stays open: someone has already reported on it "
+        "or asked for more time.",
+    ),
+    "status.undone.successor.kept_due": (
+        "\n🔁 Kỳ báo cáo tiếp theo (<b>{code}</b>) vẫn được giữ vì kỳ của <b>{previous}</b> "
+        "đã kết thúc.",
+        "\n🔁 The next period (<b>{code}</b>) stays open: the period of <b>{previous}</b> "
+        "has ended.",
+    ),
     "status.undo.kind.done": ("hoàn thành", "done"),
     "status.undo.kind.in_progress": ("đang thực hiện", "in progress"),
     "status.undo.kind.blocked": ("vướng mắc", "blocked"),
