@@ -93,7 +93,7 @@ def _detail(lang: str, line: TaskLine, today: date | None) -> str:
     if line.category in (Category.OPEN_OVERDUE, Category.OPEN_ON_TIME):
         if line.progress:
             text += t(lang, "status.view.detail.progress", percent=line.progress)
-        elif not line.started and line.blocked_reason is None:
+        elif line.not_started:  # the roll-up's rule, judged by the service
             text += t(lang, "status.view.detail.not_started")
         if line.blocked_reason is not None:
             reason = _clip(line.blocked_reason, REASON_LENGTH) or "—"

@@ -194,6 +194,33 @@ async def seeded_workspace(
         ]
         if reverts:
             await session.execute(insert(StatusUpdate), reverts)
+        # A few focal points then say "chưa triển khai": that takes the progress
+        # report back (not started again), unless that word is itself undone.
+        retractions = [
+            _update(ws, task_id, "not_started", at)
+            for update_id, task_id in undone
+            if update_id % 7 != 0 and update_id % 5 == 0
+        ]
+        if retractions:
+            await session.execute(insert(StatusUpdate), retractions)
+            taken_back = (
+                await session.execute(
+                    StatusUpdate.__table__.select()  # type: ignore[attr-defined]
+                    .with_only_columns(
+                        StatusUpdate.__table__.c.id,  # type: ignore[attr-defined]
+                        StatusUpdate.__table__.c.task_id,  # type: ignore[attr-defined]
+                    )
+                    .where(StatusUpdate.__table__.c.workspace_id == ws)  # type: ignore[attr-defined]
+                    .where(StatusUpdate.__table__.c.kind == "not_started")  # type: ignore[attr-defined]
+                )
+            ).all()
+            undos = [
+                {**_update(ws, task_id, "undo", at), "reverts_id": update_id}
+                for update_id, task_id in taken_back
+                if update_id % 3 == 0
+            ]
+            if undos:
+                await session.execute(insert(StatusUpdate), undos)
         if extensions:
             await session.execute(insert(ExtensionRequest), extensions)
     return Seeded(
@@ -271,12 +298,15 @@ class Truth:
     """Categories computed from the rows with no code of the product."""
 
     def __init__(self, tasks: list[Task], updates: list[StatusUpdate], pending: set[int]) -> None:
+        # Progress reported: the latest (by id) of a task's updates that say
+        # done / in progress / blocked / not started, leaving out the undone
+        # ones, is not "not started".
         reverted = {u.reverts_id for u in updates if u.reverts_id is not None}
-        started = {
-            u.task_id
-            for u in updates
-            if u.kind in ("done", "in_progress", "blocked") and u.id not in reverted
-        }
+        latest: dict[int, StatusUpdate] = {}
+        for u in sorted(updates, key=lambda u: u.id or 0):
+            if u.kind in ("done", "in_progress", "blocked", "not_started") and u.id not in reverted:
+                latest[u.task_id] = u
+        started = {task_id for task_id, u in latest.items() if u.kind != "not_started"}
         self.rows: dict[int, dict[str, Any]] = {}
         for task in tasks:
             if task.state == "cancelled":
@@ -291,7 +321,7 @@ class Truth:
                     "open_overdue" if deadline is not None and deadline < TODAY else "open_on_time"
                 )
             is_open = task.state == "open"
-            blocked = is_open and task.blocked_reason is not None
+            blocked = is_open and task.blocked_reason not in (None, "")  # a reason on record
             assert task.id is not None
             self.rows[task.id] = {
                 "category": category,

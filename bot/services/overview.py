@@ -1,19 +1,23 @@
 """The data behind /status, /overdue and /tasks.
 
-Every figure is computed by bot/domain/rollup.py (categorize, details) from
-the facts loaded by ONE repository query (`tasks.status_facts`), so the
-counts, the per-directive and per-agency breakdowns and the listed tasks
-always agree with each other and with the database, task for task; only the
-texts of the lines shown (a page) are read afterwards, in one more query.
-At 10,000 tasks the work per task is kept in C: rollup judges each distinct
-set of facts once (`judge`, memoised per day), and grouping is Counter/zip
-over small integers (`Verdicts`). Views:
+Every figure is judged by bot/domain/rollup.py (category_of, details_of) on
+the facts the database computes for each task (storage/repositories/tasks.py
+`standing_columns`: state, late, progress, blocker, progress reported,
+extension pending). The database returns how many tasks share each set of
+facts, per directive or agency (`standing_counts`, ONE statement for all the
+figures of a view), so /status at 10,000 tasks handles a few hundred rows,
+not 10,000, and the counts and the breakdowns agree with each other and with
+the database task for task. A task list reads just the page it shows, in
+the order of urgency, with its texts and the list's size (`listed_tasks`,
+one statement), choosing its tasks by the same judgement (`list_filter`).
+Views:
 
 - workspace ("w"): the four official groups, blocked, not started, pending
   extensions, then one line per directive (drill down to it);
 - agencies ("A"): one line per agency (drill down to it);
 - directive ("d") and agency ("a"): the counts, then the tasks;
-- overdue ("o"), blocked ("b"), pending extensions ("x"): a task list.
+- overdue ("o"), blocked ("b"), pending extensions ("x"): a task list (its
+  figure is its size, `items`; `counts` is left empty).
 
 A coordinator or viewer sees the whole workspace; a focal point sees their
 own agency only (asking for another agency is refused and audited). Lists
@@ -22,30 +26,30 @@ are paged (PAGE_SIZE lines).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import itemgetter
-from typing import Any, NamedTuple
+from itertools import product
+from typing import NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.rights import Action, Actor, Role
-from bot.domain.rollup import (
-    Category,
-    Detail,
-    TaskFacts,
-    categorize,
-    days_late,
-    details,
-)
+from bot.domain.rollup import Category, Detail, category_of, days_late, details_of
 from bot.runtime import Runtime
 from bot.services import identity
+from storage.models import TaskState
 from storage.repositories import agencies, reporting, workspaces
 from storage.repositories import tasks as task_repository
-from storage.repositories.tasks import FactRow, TaskDetail, day, to_facts
+from storage.repositories.tasks import (
+    STANDING_FIELDS,
+    ListedTask,
+    ListFilter,
+    Standing,
+    StandingCount,
+)
 
 PAGE_SIZE = 10
 MAX_PAGE = 9999
@@ -121,9 +125,10 @@ class TaskLine:
     days_late: int
     working_days_left: int | None
     progress: int
-    blocked_reason: str | None
-    started: bool
+    blocked_reason: str | None  # None unless the task is blocked
+    started: bool  # progress reported (rollup.reported_progress)
     extension_until: date | None
+    not_started: bool = False  # "chưa bắt đầu" (rollup.is_not_started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +149,7 @@ class Overview:
 
 
 class Judgement(NamedTuple):
-    """What rollup.py says of a task's facts (a tuple: hashed and compared in C)."""
+    """What rollup.py says of a standing (a tuple: hashed and compared in C)."""
 
     category: Category | None  # None: cancelled, not counted
     blocked: bool
@@ -152,97 +157,18 @@ class Judgement(NamedTuple):
     pending_extension: bool
 
 
-@lru_cache(maxsize=65_536)
-def judge(facts: tuple[Any, ...], today: date) -> Judgement:
-    """What rollup.categorize and rollup.details say of one set of facts on
-    `today`. Both are pure functions of the facts, so the answer is kept:
-    10,000 tasks have a few thousand distinct facts at most, and the next
-    /status the same day asks about the same ones."""
-    state, deadline, completed, progress, blocked, started, pending = facts
-    task = TaskFacts(
-        task_id=0,
-        agency_id=0,
-        state=state,
-        effective_deadline=day(deadline),
-        completed_on=day(completed),
-        progress=progress or 0,
-        blocked=bool(blocked),
-        has_updates=bool(started),
-    )
-    found = details(task)
+@lru_cache(maxsize=1024)
+def judge(standing: Standing) -> Judgement:
+    """What rollup.category_of and rollup.details_of say of one standing. The
+    standing has at most 3 x 2**5 values, so the answers are kept."""
+    state, late, progressed, blocker, reported, pending = standing
+    found = details_of(state, bool(reported), bool(progressed), bool(blocker))
     return Judgement(
-        categorize(task, today),
+        category_of(state, bool(late)),
         Detail.BLOCKED in found,
         Detail.NOT_STARTED in found,
         bool(pending) and state == "open",
     )
-
-
-# The FactRow fields a task's category depends on (see tasks.FactRow).
-_FACTS = itemgetter(3, 4, 5, 6, 7, 8, 9)
-_AGENCY = itemgetter(1)
-_DIRECTIVE = itemgetter(2)
-
-
-class Verdicts:
-    """Every task's judgement, computed once per distinct facts.
-
-    `keys[i]` are the facts of `rows[i]`; `of[key]` its judgement. Counting
-    goes through small integers (`index`) so that grouping 10,000 tasks is
-    done by Counter and zip in C, not by a Python loop per task.
-    """
-
-    def __init__(self, rows: Sequence[FactRow], today: date) -> None:
-        self.rows = rows
-        self.keys = list(map(_FACTS, rows))
-        self.of = {key: judge(key, today) for key in set(self.keys)}
-        self.kinds = list(dict.fromkeys(self.of.values()))
-        position = {judged: i for i, judged in enumerate(self.kinds)}
-        self.index = {key: position[judged] for key, judged in self.of.items()}
-
-    def tally(self, by: str | None = None) -> dict[int, Counts]:
-        """Counts per agency (`by="agency"`), per directive, or one total (key 0)."""
-        kinds = map(self.index.__getitem__, self.keys)
-        if by is None:
-            pairs = Counter(zip(repeat(0), kinds))
-        else:
-            groups = map(_AGENCY if by == "agency" else _DIRECTIVE, self.rows)
-            pairs = Counter(zip(groups, kinds, strict=True))
-        sums: dict[int, list[int]] = {}
-        for (target, kind), n in pairs.items():
-            judged = self.kinds[kind]
-            if judged.category is None:
-                continue
-            into = sums.setdefault(target, [0] * 7)
-            into[_SLOT[judged.category]] += n
-            into[4] += n * judged.blocked
-            into[5] += n * judged.not_started
-            into[6] += n * judged.pending_extension
-        return {target: Counts(*values) for target, values in sums.items()}
-
-    def where(self, keep: Callable[[Judgement], bool]) -> list[tuple[FactRow, Judgement]]:
-        """The tasks whose judgement passes `keep`, urgent first: overdue (the
-        most late first), then by deadline (none last), then by id."""
-        wanted = {key for key, judged in self.of.items() if keep(judged)}
-        rows = compress(self.rows, map(wanted.__contains__, self.keys))
-        ranked: list[list[FactRow]] = [[], [], [], []]
-        undated: list[list[FactRow]] = [[], [], [], []]
-        for row in rows:
-            category = self.of[_FACTS(row)].category
-            assert category is not None
-            rank = CATEGORY_ORDER[category]
-            (ranked if row.effective_deadline is not None else undated)[rank].append(row)
-        ordered: list[tuple[FactRow, Judgement]] = []
-        for rank in range(4):
-            ranked[rank].sort(key=_DEADLINE_ID)
-            undated[rank].sort(key=_ID)
-            for row in (*ranked[rank], *undated[rank]):
-                ordered.append((row, self.of[_FACTS(row)]))
-        return ordered
-
-
-_DEADLINE_ID = itemgetter(4, 0)
-_ID = itemgetter(0)
 
 
 _SLOT = {
@@ -253,32 +179,48 @@ _SLOT = {
 }
 
 
-def _task_line(
-    runtime: Runtime, row: FactRow, judged: Judgement, detail: TaskDetail, today: date
-) -> TaskLine:
-    facts = to_facts(row)
+def tally(rows: Iterable[StandingCount]) -> dict[int, Counts]:
+    """The counts of each group (directive, agency, or 0 for all) from the
+    number of tasks per standing; cancelled tasks are not counted."""
+    sums: dict[int, list[int]] = {}
+    for row in rows:
+        judged = judge(row.standing)
+        if judged.category is None:
+            continue
+        into = sums.setdefault(row.group_id, [0] * 7)
+        into[_SLOT[judged.category]] += row.tasks
+        into[4] += row.tasks * judged.blocked
+        into[5] += row.tasks * judged.not_started
+        into[6] += row.tasks * judged.pending_extension
+    return {group: Counts(*values) for group, values in sums.items()}
+
+
+def _task_line(runtime: Runtime, row: ListedTask, today: date) -> TaskLine:
+    judged = judge(row.standing)
     assert judged.category is not None
+    deadline = row.effective_deadline
     left = None
-    if facts.state == "open" and facts.effective_deadline is not None:
-        left = runtime.calendar.working_days_between(today, facts.effective_deadline)
-    finished = facts.completed_on if facts.state == "done" else today
+    if row.state == "open" and deadline is not None:
+        left = runtime.calendar.working_days_between(today, deadline)
+    finished = row.completed_on if row.state == "done" else today
     return TaskLine(
-        task_id=facts.task_id,
-        code=detail.code,
-        action=detail.action,
-        agency_code=detail.agency_code,
-        agency_name=detail.agency_name,
-        directive_number=detail.directive_number,
+        task_id=row.task_id,
+        code=row.code,
+        action=row.action,
+        agency_code=row.agency_code,
+        agency_name=row.agency_name,
+        directive_number=row.directive_number,
         category=judged.category,
-        effective_deadline=facts.effective_deadline,
-        original_effective_deadline=detail.original_effective_deadline,
-        completed_on=facts.completed_on,
-        days_late=days_late(facts.effective_deadline, finished or today),
+        effective_deadline=deadline,
+        original_effective_deadline=row.original_effective_deadline,
+        completed_on=row.completed_on,
+        days_late=days_late(deadline, finished or today),
         working_days_left=left,
-        progress=facts.progress,
-        blocked_reason=detail.blocked_reason,
-        started=facts.has_updates,
-        extension_until=detail.extension_until,
+        progress=row.progress or 0,
+        blocked_reason=row.blocked_reason if judged.blocked else None,
+        started=bool(row.reported),
+        extension_until=row.extension_until,
+        not_started=judged.not_started,
     )
 
 
@@ -387,42 +329,43 @@ async def overview(
             runtime, actor, target_workspace, agency_id, telegram_chat_id, detail
         ):
             return Overview(ViewOutcome.REFUSED)
-        rows = await task_repository.status_facts(
-            session, workspace_id, directive_id=directive_id, agency_id=agency_id
-        )
-        shown = _select(scope, rows, today, page)
-        if shown.groups:
-            kind = "d" if scope is Scope.WORKSPACE else "a"
-            names = await task_repository.labels(
-                session,
-                workspace_id,
-                agency_ids=[g for g, _ in shown.groups] if kind == "a" else (),
-                directive_ids=[g for g, _ in shown.groups] if kind == "d" else (),
+        kind = "d" if scope is Scope.WORKSPACE else "a"
+        names: dict[tuple[str, int], tuple[str, str]] = {}
+        rows: list[ListedTask] = []
+        if scope in (Scope.WORKSPACE, Scope.AGENCIES):
+            counts = await task_repository.standing_counts(
+                session, workspace_id, today, by="directive" if kind == "d" else "agency"
             )
+            shown = _groups(tally(counts), page)
+            if shown.groups:
+                names = await task_repository.labels(
+                    session,
+                    workspace_id,
+                    agency_ids=[g for g, _ in shown.groups] if kind == "a" else (),
+                    directive_ids=[g for g, _ in shown.groups] if kind == "d" else (),
+                )
         else:
-            texts = await task_repository.task_details(
-                session, workspace_id, [row.task_id for row, _ in shown.tasks]
+            figures = Counts()
+            if scope not in TASK_LISTS:  # a drill-down: its counts, then its tasks
+                counts = await task_repository.standing_counts(
+                    session, workspace_id, today, directive_id=directive_id, agency_id=agency_id
+                )
+                figures = tally(counts).get(0, Counts())
+            shown, rows = await _task_page(
+                session, scope, figures, page, workspace_id, today, directive_id, agency_id
             )
-    if shown.groups:
-        group_scope = Scope.DIRECTIVE if kind == "d" else Scope.AGENCY
-        groups = tuple(
-            GroupLine(
-                group_scope,
-                target,
-                names.get((kind, target), (f"#{target}", ""))[0],
-                names.get((kind, target), ("", ""))[1] if kind == "a" else "",
-                counts,
-            )
-            for target, counts in shown.groups
+    group_scope = Scope.DIRECTIVE if kind == "d" else Scope.AGENCY
+    groups = tuple(
+        GroupLine(
+            group_scope,
+            target,
+            names.get((kind, target), (f"#{target}", ""))[0],
+            names.get((kind, target), ("", ""))[1] if kind == "a" else "",
+            group_counts,
         )
-        lines: tuple[TaskLine, ...] = ()
-    else:
-        groups = ()
-        lines = tuple(
-            _task_line(runtime, row, judged, texts[row.task_id], today)
-            for row, judged in shown.tasks
-            if row.task_id in texts
-        )
+        for target, group_counts in shown.groups
+    )
+    lines = tuple(_task_line(runtime, row, today) for row in rows)
     return Overview(
         ViewOutcome.OK,
         scope=scope,
@@ -442,41 +385,103 @@ async def overview(
 
 @dataclass(frozen=True, slots=True)
 class _Shown:
-    """One page of a view: group lines (target id, counts) or tasks."""
+    """One page of a view: its figures, and its group lines (target id, counts)."""
 
     counts: Counts
-    groups: tuple[tuple[int, Counts], ...]
-    tasks: tuple[tuple[FactRow, Judgement], ...]
     page: int
     pages: int
     total: int
+    groups: tuple[tuple[int, Counts], ...] = ()
 
 
-def _select(scope: Scope, rows: list[FactRow], today: date, page: int) -> _Shown:
-    """The figures and the page of lines a view shows, what needs attention first."""
-    verdicts = Verdicts(rows, today)
-    if scope in (Scope.WORKSPACE, Scope.AGENCIES):
-        per_group = verdicts.tally("directive" if scope is Scope.WORKSPACE else "agency")
-        total = _sum(per_group.values())
-        ranked = sorted(
-            per_group.items(), key=lambda pair: (-pair[1].open_overdue, -pair[1].total, pair[0])
-        )
-        page, pages = _page(len(ranked), page)
-        window = ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        return _Shown(total, tuple(window), (), page, pages, len(ranked))
-    total = verdicts.tally().get(0, Counts())
-    if scope is Scope.OVERDUE:
-        keep = verdicts.where(lambda j: j.category is Category.OPEN_OVERDUE)
-    elif scope is Scope.BLOCKED:
-        keep = verdicts.where(lambda j: j.blocked)
-    elif scope is Scope.EXTENSIONS:
-        keep = verdicts.where(lambda j: j.pending_extension)
-    else:
-        keep = verdicts.where(lambda j: j.category is not None)
-    page, pages = _page(len(keep), page)
-    return _Shown(
-        total, (), tuple(keep[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]), page, pages, len(keep)
+def _groups(per_group: dict[int, Counts], page: int) -> _Shown:
+    """Directives or agencies, the most overdue first, then the largest."""
+    ranked = sorted(
+        per_group.items(), key=lambda pair: (-pair[1].open_overdue, -pair[1].total, pair[0])
     )
+    page, pages = _page(len(ranked), page)
+    window = ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return _Shown(_sum(per_group.values()), page, pages, len(ranked), groups=tuple(window))
+
+
+# Which tasks each list shows, and the standing fields that choice depends on
+# (so the database filters on those alone; `list_filter` checks it is exact).
+_LISTS: dict[Scope, tuple[Callable[[Judgement], bool], tuple[str, ...]]] = {
+    Scope.OVERDUE: (lambda j: j.category is Category.OPEN_OVERDUE, ("state", "late")),
+    Scope.BLOCKED: (lambda j: j.blocked, ("state", "blocker")),
+    Scope.EXTENSIONS: (lambda j: j.pending_extension, ("state", "pending")),
+}
+_COUNTED: tuple[Callable[[Judgement], bool], tuple[str, ...]] = (
+    lambda j: j.category is not None,
+    ("state",),
+)
+
+# Every standing a task can have: a state storage writes, and the five flags.
+ALL_STANDINGS: tuple[Standing, ...] = tuple(
+    (state.value, late, progressed, blocker, reported, pending)
+    for state in TaskState
+    for late, progressed, blocker, reported, pending in product((0, 1), repeat=5)
+)
+
+
+@lru_cache(maxsize=16)
+def list_filter(scope: Scope) -> ListFilter:
+    """The tasks a list shows (the domain's judgement of every standing), as
+    a filter on as few standing fields as the choice depends on, and their
+    order (the rank of each category, CATEGORY_ORDER). Should a rule come to
+    depend on more fields, the filter falls back to all of them."""
+    keep, fields = _LISTS.get(scope, _COUNTED)
+
+    def narrow(standing: Standing, fields: tuple[str, ...]) -> tuple[object, ...]:
+        return tuple(standing[STANDING_FIELDS.index(name)] for name in fields)
+
+    kept = [s for s in ALL_STANDINGS if keep(judge(s))]
+    values = frozenset(narrow(s, fields) for s in kept)
+    if any(narrow(s, fields) in values and not keep(judge(s)) for s in ALL_STANDINGS):
+        fields = STANDING_FIELDS
+        values = frozenset(kept)
+    ranks: dict[tuple[str, int], int] = {}
+    for standing in ALL_STANDINGS:
+        category = judge(standing).category
+        if category is not None:
+            ranks[(standing[0], standing[1])] = CATEGORY_ORDER[category]
+    return ListFilter(fields, values, tuple(sorted(ranks.items())))
+
+
+async def _task_page(
+    session: AsyncSession,
+    scope: Scope,
+    figures: Counts,
+    page: int,
+    workspace_id: int,
+    today: date,
+    directive_id: int | None,
+    agency_id: int | None,
+) -> tuple[_Shown, list[ListedTask]]:
+    """A page of a task list (overdue, blocked, ...; every counted task in a
+    drill-down), what needs attention first, and how many tasks it has."""
+    shown = list_filter(scope)
+
+    async def read(page: int) -> tuple[list[ListedTask], int]:
+        return await task_repository.listed_tasks(
+            session,
+            workspace_id,
+            today,
+            shown,
+            offset=page * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            directive_id=directive_id,
+            agency_id=agency_id,
+        )
+
+    if scope not in TASK_LISTS:  # a drill-down lists every counted task
+        page = _page(figures.total, page)[0]
+    rows, total = await read(page)
+    if not rows and total:  # past the end: the last page
+        page = _page(total, page)[0]
+        rows, total = await read(page)
+    page, pages = _page(total, page)
+    return _Shown(figures, page, pages, total), rows
 
 
 def _sum(all_counts: Iterable[Counts]) -> Counts:

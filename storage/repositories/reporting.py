@@ -7,10 +7,9 @@ never sees a table. Cancelled tasks are not loaded: nothing counts them.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.expression import Exists
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from bot.domain.digest import DigestTask, PendingExtension
@@ -22,12 +21,11 @@ from storage.models import (
     Directive,
     ExtensionRequest,
     ExtensionState,
-    StatusUpdate,
     Task,
     TaskState,
     Workspace,
 )
-from storage.repositories.tasks import STARTED_KINDS
+from storage.repositories.tasks import progress_reported
 
 
 async def workspace(session: AsyncSession, workspace_id: int) -> Workspace | None:
@@ -56,22 +54,11 @@ async def coordination_chats(session: AsyncSession) -> dict[int, list[int]]:
     return chats
 
 
-def _has_updates() -> Exists:
-    """Work has begun: a done / in progress / blocked update that was not undone.
-
-    The same rule as /status (storage.repositories.tasks.STARTED_KINDS), so the
-    digest's "chưa bắt đầu" matches the one /status shows."""
-    update = aliased(StatusUpdate)
-    reverting = aliased(StatusUpdate)
-    undone = exists().where(
-        col(reverting.task_id) == col(update.task_id),
-        col(reverting.reverts_id) == col(update.id),
-    )
-    return exists().where(
-        col(update.task_id) == col(Task.id),
-        col(update.kind).in_(STARTED_KINDS),
-        ~undone,
-    )
+def _has_updates(workspace_id: int) -> ColumnElement[bool]:
+    """Progress reported on the task: the one SQL rule (tasks.progress_reported,
+    the mirror of rollup.reported_progress) that /status uses too, so the
+    digest's and the reports' "chưa bắt đầu" is the one /status shows."""
+    return progress_reported(col(Task.id), workspace_id=workspace_id)
 
 
 async def digest_tasks(session: AsyncSession, workspace_id: int) -> list[DigestTask]:
@@ -81,7 +68,7 @@ async def digest_tasks(session: AsyncSession, workspace_id: int) -> list[DigestT
             Task,
             Agency.name,
             Directive.number,
-            _has_updates().label("has_updates"),
+            _has_updates(workspace_id).label("has_updates"),
         )
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .join(Directive, col(Directive.id) == col(Task.directive_id))
@@ -143,7 +130,7 @@ async def report_tasks(
 ) -> list[ReportTask]:
     """The tracking table's rows (cancelled tasks excepted), optionally of one directive."""
     query = (
-        select(Task, Agency.name, Directive, _has_updates().label("has_updates"))
+        select(Task, Agency.name, Directive, _has_updates(workspace_id).label("has_updates"))
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .join(Directive, col(Directive.id) == col(Task.directive_id))
         .where(Task.workspace_id == workspace_id, Task.state != TaskState.CANCELLED)

@@ -1,14 +1,18 @@
 """Task queries for status replies and the /status views.
 
-`status_facts` is the one query behind every figure of /status, /overdue and
-/tasks: the roll-up facts of every task of a workspace (optionally one
-directive's or one agency's), with two correlated EXISTS sub-queries (is the
-task started, is an extension pending), so a view never runs a query per
-task. Only the few lines a view shows then get their texts
-(`task_details`, `labels`), in one query each. At 10,000 tasks this query is
-the cost of /status, so it selects narrow columns through a Core connection
-(no ORM work per row) and leaves dates raw (SQLite's ISO text is parsed once
-per distinct value by `day`).
+/status, /overdue and /tasks read a workspace of up to 10,000 tasks, so
+they never load a row per task. The roll-up rules (bot/domain/rollup.py)
+look at a task's state and five yes/no facts (`Standing`): late, progress
+above 0, a blocker on record, progress reported, an extension pending. The
+database computes those facts, mirroring the domain's functions one for one
+(`standing_columns`), and `standing_counts` returns how many tasks share
+each combination (per directive or agency): a few hundred rows, which the
+service judges with the domain. A task list then reads only the page it
+shows (`listed_tasks`), ordered in SQL, with the page's texts.
+
+The rule for "progress reported" is the SQL of rollup.reported_progress
+(`progress_reported`); the digest and the reports use the same expression
+(storage/repositories/reporting.py), so "chưa bắt đầu" is one rule.
 
 Writes to a task go through `lock_task` (SELECT ... FOR UPDATE on
 PostgreSQL) so two taps on the same task are serialised.
@@ -20,15 +24,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import Integer, Select, String, exists, func, type_coerce
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    tuple_,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from bot.domain.rollup import TaskFacts
+from bot.domain.rollup import NO_PROGRESS_REPORT, PROGRESS_REPORTS
 from storage.models import (
     Agency,
     Directive,
@@ -38,53 +54,31 @@ from storage.models import (
     Task,
 )
 
-# Status update kinds that mean work on the task has begun (for "chưa bắt đầu").
-STARTED_KINDS = ("done", "in_progress", "blocked")
+# A task's standing, as the columns of `standing_columns` return it:
+# (state, late, progressed, blocker, reported, pending), the flags 0 or 1.
+Standing = tuple[str, int, int, int, int, int]
 
 
-class FactRow(NamedTuple):
-    """One task's roll-up facts as the query returns them.
+class StandingCount(NamedTuple):
+    """How many tasks of one directive or agency (`group_id`; 0 when not
+    grouped) share one standing."""
 
-    Fields 3..9 (`facts_key`) are everything the roll-up looks at; tasks with
-    equal facts get equal categories, which is what lets /status judge 10,000
-    tasks by judging their few hundred distinct facts once each. Dates are
-    raw: ISO text on SQLite, `date` on PostgreSQL (they compare the same way
-    within one database); `to_facts` gives the domain's TaskFacts.
-    """
-
-    task_id: int
-    agency_id: int
-    directive_id: int
+    group_id: int
     state: str
-    effective_deadline: Any
-    completed_on: Any
-    progress: int
-    blocked: bool
-    started: bool
-    pending_extension: bool
+    late: int
+    progressed: int
+    blocker: int
+    reported: int
+    pending: int
+    tasks: int
+
+    @property
+    def standing(self) -> Standing:
+        return (self.state, self.late, self.progressed, self.blocker, self.reported, self.pending)
 
 
-def facts_key(row: FactRow) -> tuple[Any, ...]:
-    """The fields of a row that decide its category (state .. pending_extension)."""
-    return row[3:10]
-
-
-def to_facts(row: FactRow) -> TaskFacts:
-    return TaskFacts(
-        task_id=row.task_id,
-        agency_id=row.agency_id,
-        state=row.state,
-        effective_deadline=day(row.effective_deadline),
-        completed_on=day(row.completed_on),
-        progress=row.progress or 0,
-        blocked=bool(row.blocked),
-        has_updates=bool(row.started),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDetail:
-    """The texts of one listed task."""
+class ListedTask(NamedTuple):
+    """One line of a task list: the task's facts, standing and texts."""
 
     task_id: int
     code: str
@@ -92,86 +86,237 @@ class TaskDetail:
     agency_code: str
     agency_name: str
     directive_number: str | None
+    state: str
+    effective_deadline: date | None
     original_effective_deadline: date | None
+    completed_on: date | None
+    progress: int
     blocked_reason: str | None
     extension_until: date | None  # the date a pending extension request asks for
+    late: int
+    progressed: int
+    blocker: int
+    reported: int
+    pending: int
+
+    @property
+    def standing(self) -> Standing:
+        return (self.state, self.late, self.progressed, self.blocker, self.reported, self.pending)
 
 
-@lru_cache(maxsize=4096)
-def _iso_day(value: str) -> date:
-    return date.fromisoformat(value[:10])
-
-
-def day(value: Any) -> date | None:
-    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
-    if value is None or isinstance(value, date):
-        return value
-    return _iso_day(value)
-
-
-def _raw(column: Any) -> Any:
-    return type_coerce(col(column), String)
-
-
-def _facts_query(workspace_id: int) -> Select[Any]:
-    update = aliased(StatusUpdate)
+def _not_undone(update: Any) -> ColumnElement[bool]:
+    """No later update reverts `update` (uses the task_id index)."""
     reverting = aliased(StatusUpdate)
-    undone = exists().where(
-        col(reverting.task_id) == col(update.task_id),  # uses the task_id index
+    return ~exists().where(
+        col(reverting.task_id) == col(update.task_id),
         col(reverting.reverts_id) == col(update.id),
     )
-    started = exists().where(
-        col(update.task_id) == col(Task.id),
-        col(update.kind).in_(STARTED_KINDS),
-        ~undone,
+
+
+def _standing_report(report: Any) -> list[ColumnElement[bool]]:
+    """`report` is a progress report that stands: a done / in progress /
+    blocked update, not undone, that no later "not started" update (not
+    undone) took back."""
+    retraction = aliased(StatusUpdate)
+    taken_back = exists().where(
+        col(retraction.task_id) == col(report.task_id),
+        col(retraction.kind) == NO_PROGRESS_REPORT,
+        col(retraction.id) > col(report.id),
+        _not_undone(retraction),
     )
-    pending = exists().where(
-        col(ExtensionRequest.task_id) == col(Task.id),
+    return [col(report.kind).in_(PROGRESS_REPORTS), _not_undone(report), ~taken_back]
+
+
+def progress_reported(task_id: Any, *, workspace_id: Any = None) -> ColumnElement[bool]:
+    """SQL of rollup.reported_progress for the task `task_id`.
+
+    With `workspace_id` (for queries over many tasks): `task_id IN (the tasks
+    of the workspace with a standing report)`, which the database computes
+    once (PostgreSQL hashes it; a per-row EXISTS makes PostgreSQL's estimate
+    of a 10,000-task query so high that it JIT-compiles it, 100-450 ms).
+    Without: a correlated EXISTS, for a handful of rows. One rule either way."""
+    report = aliased(StatusUpdate)
+    if workspace_id is None:
+        return exists().where(col(report.task_id) == task_id, *_standing_report(report))
+    reported = sa_select(col(report.task_id)).where(
+        col(report.workspace_id) == workspace_id, *_standing_report(report)
+    )
+    return cast(ColumnElement[bool], task_id.in_(reported))
+
+
+def _extension_pending(task_id: Any, *, workspace_id: Any = None) -> ColumnElement[bool]:
+    """An extension request of the task waits for a decision (forms as above)."""
+    if workspace_id is None:
+        return exists().where(
+            col(ExtensionRequest.task_id) == task_id,
+            col(ExtensionRequest.state) == ExtensionState.PENDING,
+        )
+    pending = sa_select(col(ExtensionRequest.task_id)).where(
+        col(ExtensionRequest.workspace_id) == workspace_id,
         col(ExtensionRequest.state) == ExtensionState.PENDING,
     )
-    columns: list[Any] = [
-        col(Task.id),
-        col(Task.agency_id),
-        col(Task.directive_id),
-        col(Task.state),
-        _raw(Task.effective_deadline),
-        _raw(Task.completed_on),
-        col(Task.progress),
-        type_coerce(col(Task.blocked_reason).is_not(None), Integer),  # 0/1: no processing
-        type_coerce(started, Integer),
-        type_coerce(pending, Integer),
-    ]
-    labelled = [column.label(name) for column, name in zip(columns, FactRow._fields, strict=True)]
-    return sa_select(*labelled).where(col(Task.workspace_id) == workspace_id)
+    return cast(ColumnElement[bool], task_id.in_(pending))
 
 
-async def status_facts(
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """0 or 1 on every backend (SQLite and PostgreSQL read booleans apart)."""
+    return case((condition, 1), else_=0)
+
+
+def standing_columns(*, many: bool) -> dict[str, Any]:
+    """A task's standing on the day bound as `today`, as SQL, one column per
+    domain function:
+
+    - late: rollup.is_late (a done task judged on its completion day, today
+      if unknown; an open one on today; no deadline, never late);
+    - progressed: progress above 0; blocker: rollup.has_blocker (a non-empty
+      reason); reported: rollup.reported_progress (`progress_reported`);
+    - pending: an extension request waits for a decision.
+
+    `many`: the query reads many tasks of the workspace bound as
+    `workspace_id` (see `progress_reported`). Dates compare as dates on
+    PostgreSQL and as ISO text on SQLite (how SQLAlchemy stores them there),
+    in the same order."""
+    day = bindparam("today", type_=Date)
+    finished = case(
+        (col(Task.state) == "done", func.coalesce(col(Task.completed_on), day)), else_=day
+    )
+    task_id = col(Task.id)
+    workspace = bindparam("workspace_id", type_=Integer) if many else None
+    return {
+        "state": col(Task.state),
+        "late": _flag(
+            and_(col(Task.effective_deadline).is_not(None), finished > col(Task.effective_deadline))
+        ),
+        "progressed": _flag(col(Task.progress) > 0),
+        "blocker": _flag(
+            and_(col(Task.blocked_reason).is_not(None), col(Task.blocked_reason) != "")
+        ),
+        "reported": _flag(progress_reported(task_id, workspace_id=workspace)),
+        "pending": _flag(_extension_pending(task_id, workspace_id=workspace)),
+    }
+
+
+STANDING_FIELDS = ("state", "late", "progressed", "blocker", "reported", "pending")
+
+
+def _in_scope(directive: bool, agency: bool) -> list[ColumnElement[bool]]:
+    """The tasks of the workspace bound as `workspace_id`, and of the
+    directive / agency bound as `directive_id` / `agency_id` if asked."""
+    where = [col(Task.workspace_id) == bindparam("workspace_id", type_=Integer)]
+    if directive:
+        where.append(col(Task.directive_id) == bindparam("directive_id", type_=Integer))
+    if agency:
+        where.append(col(Task.agency_id) == bindparam("agency_id", type_=Integer))
+    return where
+
+
+def _values(
+    workspace_id: int, today: date, directive_id: int | None, agency_id: int | None
+) -> dict[str, Any]:
+    values: dict[str, Any] = {"workspace_id": workspace_id, "today": today}
+    if directive_id is not None:
+        values["directive_id"] = directive_id
+    if agency_id is not None:
+        values["agency_id"] = agency_id
+    return values
+
+
+# The statements below are built once and run with bound values: building one
+# (aliases of the update table, ...) costs more than running it on SQLite and
+# leaves cyclic garbage behind, which brought 100 ms garbage collections.
+
+
+@lru_cache(maxsize=16)
+def _counts_statement(
+    by: Literal["directive", "agency"] | None, directive: bool, agency: bool
+) -> Executable:
+    columns = standing_columns(many=True)
+    group: Any = literal(0, Integer)
+    if by == "directive":
+        group = col(Task.directive_id)
+    elif by == "agency":
+        group = col(Task.agency_id)
+    inner = (
+        sa_select(group.label("group_id"), *(c.label(n) for n, c in columns.items()))
+        .where(*_in_scope(directive, agency))
+        .subquery("standing")
+    )
+    keys = [inner.c.group_id, *(inner.c[name] for name in columns)]
+    return sa_select(*keys, func.count().label("tasks")).group_by(*keys)
+
+
+async def standing_counts(
     session: AsyncSession,
     workspace_id: int,
+    today: date,
     *,
+    by: Literal["directive", "agency"] | None = None,
     directive_id: int | None = None,
     agency_id: int | None = None,
-) -> list[FactRow]:
-    """The roll-up facts of every task of the scope, in one query."""
-    query = _facts_query(workspace_id)
-    if directive_id is not None:
-        query = query.where(col(Task.directive_id) == directive_id)
-    if agency_id is not None:
-        query = query.where(col(Task.agency_id) == agency_id)
-    connection = await session.connection()  # Core rows: no ORM work per row
-    result = await connection.execute(query)
-    # SQLAlchemy's rows are named tuples with FactRow's fields (the labels):
-    # returned as they are, not copied, since this runs for every task.
-    return cast(list[FactRow], result.all())
+) -> list[StandingCount]:
+    """How many tasks of the scope share each standing on `today`, per
+    directive or agency (`by`) or in all (group 0): every figure of a view, in
+    one statement, a row per combination rather than per task."""
+    statement = _counts_statement(by, directive_id is not None, agency_id is not None)
+    connection = await session.connection()  # Core rows: no ORM work
+    result = await connection.execute(
+        statement, _values(workspace_id, today, directive_id, agency_id)
+    )
+    return [StandingCount._make(row) for row in result.all()]
 
 
-async def task_details(
-    session: AsyncSession, workspace_id: int, task_ids: Iterable[int]
-) -> dict[int, TaskDetail]:
-    """Texts of the tasks a view lists (a page: a handful of ids), in one query."""
-    ids = sorted(set(task_ids))
-    if not ids:
-        return {}
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """Which tasks a list shows: those whose standing, narrowed to `fields`
+    (names of STANDING_FIELDS), is one of `values`; listed by `ranks` (the
+    rank of the category of each (state, late)), then deadline (none last),
+    then id."""
+
+    fields: tuple[str, ...]
+    values: frozenset[tuple[Any, ...]]
+    ranks: tuple[tuple[tuple[str, int], int], ...]
+
+
+def _kept(shown: ListFilter, directive: bool, agency: bool) -> list[ColumnElement[bool]]:
+    columns = standing_columns(many=True)
+    narrowed = [columns[name] for name in shown.fields]
+    where = _in_scope(directive, agency)
+    if len(narrowed) == 1:
+        where.append(narrowed[0].in_(sorted(value[0] for value in shown.values)))
+    else:
+        where.append(tuple_(*narrowed).in_(sorted(shown.values)))
+    if "state" in shown.fields:  # lets the (workspace, state, deadline) index narrow the scan
+        at = shown.fields.index("state")
+        where.append(col(Task.state).in_(sorted({value[at] for value in shown.values})))
+    return where
+
+
+@lru_cache(maxsize=32)
+def _list_statement(shown: ListFilter, directive: bool, agency: bool) -> Executable:
+    late = standing_columns(many=True)["late"]
+    rank = case(
+        *(
+            ((col(Task.state) == state) & (late == is_late), value)
+            for (state, is_late), value in shown.ranks
+        ),
+        else_=len(shown.ranks),
+    )
+    undated = _flag(col(Task.effective_deadline).is_(None))
+    page = (
+        sa_select(
+            col(Task.id).label("id"),
+            rank.label("rank"),
+            undated.label("undated"),
+            col(Task.effective_deadline).label("deadline"),
+            func.count().over().label("kept"),
+        )
+        .where(*_kept(shown, directive, agency))
+        .order_by(rank, undated, col(Task.effective_deadline), col(Task.id))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+        .subquery("page")
+    )
     pending_until = (
         sa_select(func.max(col(ExtensionRequest.requested_date)))
         .where(
@@ -180,7 +325,8 @@ async def task_details(
         )
         .scalar_subquery()
     )
-    result: Any = await session.execute(
+    own = standing_columns(many=False)  # correlated forms: evaluated for the page only
+    return (
         sa_select(
             col(Task.id),
             col(Task.code),
@@ -188,28 +334,59 @@ async def task_details(
             col(Agency.code),
             col(Agency.name),
             col(Directive.number),
+            col(Task.state),
+            col(Task.effective_deadline),
             col(Task.original_effective_deadline),
+            col(Task.completed_on),
+            col(Task.progress),
             col(Task.blocked_reason),
-            type_coerce(pending_until, String),
+            pending_until,
+            *(own[name] for name in STANDING_FIELDS[1:]),
+            page.c.kept,
         )
+        .select_from(page)
+        .join(Task, col(Task.id) == page.c.id)
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .join(Directive, col(Directive.id) == col(Task.directive_id))
-        .where(col(Task.workspace_id) == workspace_id, col(Task.id).in_(ids))
+        .order_by(page.c.rank, page.c.undated, page.c.deadline, page.c.id)
     )
-    return {
-        row[0]: TaskDetail(
-            task_id=row[0],
-            code=row[1],
-            action=row[2],
-            agency_code=row[3],
-            agency_name=row[4],
-            directive_number=row[5],
-            original_effective_deadline=row[6],
-            blocked_reason=row[7],
-            extension_until=day(row[8]),
-        )
-        for row in result.all()
-    }
+
+
+@lru_cache(maxsize=32)
+def _kept_count_statement(shown: ListFilter, directive: bool, agency: bool) -> Executable:
+    return sa_select(func.count()).select_from(Task).where(*_kept(shown, directive, agency))
+
+
+async def listed_tasks(
+    session: AsyncSession,
+    workspace_id: int,
+    today: date,
+    shown: ListFilter,
+    *,
+    offset: int,
+    limit: int,
+    directive_id: int | None = None,
+    agency_id: int | None = None,
+) -> tuple[list[ListedTask], int]:
+    """One page of the scope's tasks that `shown` keeps, with their texts, and
+    how many tasks it keeps in all, in one statement (a second one only when
+    the page is past the end)."""
+    if not shown.values:
+        return [], 0
+    scoped = (shown, directive_id is not None, agency_id is not None)
+    values = _values(workspace_id, today, directive_id, agency_id)
+    connection = await session.connection()  # Core rows: no ORM work
+    result = await connection.execute(
+        _list_statement(*scoped), {**values, "offset": offset, "limit": limit}
+    )
+    rows = result.all()
+    if rows:
+        count: Any = rows[0][-1]
+        return [ListedTask._make(row[:-1]) for row in rows], int(count)
+    if offset == 0:
+        return [], 0
+    total = (await connection.execute(_kept_count_statement(*scoped), values)).scalar()
+    return [], int(total or 0)
 
 
 async def labels(
