@@ -34,7 +34,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
+    literal_column,
     tuple_,
 )
 from sqlalchemy import select as sa_select
@@ -127,24 +127,44 @@ def _standing_report(report: Any) -> list[ColumnElement[bool]]:
     return [col(report.kind).in_(PROGRESS_REPORTS), _not_undone(report), ~taken_back]
 
 
-def progress_reported(task_id: Any, *, workspace_id: Any = None) -> ColumnElement[bool]:
+def _of_scope(query: Any, task_id: Any, directive_id: Any, agency_id: Any) -> Any:
+    """`query` narrowed to the tasks of one directive / agency, if given (as an
+    IN, so that SQLite walks those few tasks rather than the workspace's updates)."""
+    if directive_id is None and agency_id is None:
+        return query
+    task = aliased(Task)
+    scoped = sa_select(col(task.id))
+    if directive_id is not None:
+        scoped = scoped.where(col(task.directive_id) == directive_id)
+    if agency_id is not None:
+        scoped = scoped.where(col(task.agency_id) == agency_id)
+    return query.where(task_id.in_(scoped))
+
+
+def progress_reported(
+    task_id: Any, *, workspace_id: Any = None, directive_id: Any = None, agency_id: Any = None
+) -> ColumnElement[bool]:
     """SQL of rollup.reported_progress for the task `task_id`.
 
     With `workspace_id` (for queries over many tasks): `task_id IN (the tasks
-    of the workspace with a standing report)`, which the database computes
-    once (PostgreSQL hashes it; a per-row EXISTS makes PostgreSQL's estimate
-    of a 10,000-task query so high that it JIT-compiles it, 100-450 ms).
-    Without: a correlated EXISTS, for a handful of rows. One rule either way."""
+    of the workspace, or of its directive / agency, with a standing report)`,
+    which the database computes once (PostgreSQL hashes it; a per-row EXISTS
+    makes PostgreSQL's estimate of a 10,000-task query so high that it
+    JIT-compiles it, 100-450 ms). Without: a correlated EXISTS, for a handful
+    of rows. One rule either way."""
     report = aliased(StatusUpdate)
     if workspace_id is None:
         return exists().where(col(report.task_id) == task_id, *_standing_report(report))
     reported = sa_select(col(report.task_id)).where(
         col(report.workspace_id) == workspace_id, *_standing_report(report)
     )
+    reported = _of_scope(reported, col(report.task_id), directive_id, agency_id)
     return cast(ColumnElement[bool], task_id.in_(reported))
 
 
-def _extension_pending(task_id: Any, *, workspace_id: Any = None) -> ColumnElement[bool]:
+def _extension_pending(
+    task_id: Any, *, workspace_id: Any = None, directive_id: Any = None, agency_id: Any = None
+) -> ColumnElement[bool]:
     """An extension request of the task waits for a decision (forms as above)."""
     if workspace_id is None:
         return exists().where(
@@ -155,15 +175,21 @@ def _extension_pending(task_id: Any, *, workspace_id: Any = None) -> ColumnEleme
         col(ExtensionRequest.workspace_id) == workspace_id,
         col(ExtensionRequest.state) == ExtensionState.PENDING,
     )
+    pending = _of_scope(pending, col(ExtensionRequest.task_id), directive_id, agency_id)
     return cast(ColumnElement[bool], task_id.in_(pending))
+
+
+_ONE, _ZERO = literal_column("1", Integer), literal_column("0", Integer)
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """0 or 1 on every backend (SQLite and PostgreSQL read booleans apart)."""
-    return case((condition, 1), else_=0)
+    return case((condition, _ONE), else_=_ZERO)
 
 
-def standing_columns(*, many: bool) -> dict[str, Any]:
+def standing_columns(
+    *, many: bool, directive: bool = False, agency: bool = False
+) -> dict[str, Any]:
     """A task's standing on the day bound as `today`, as SQL, one column per
     domain function:
 
@@ -174,26 +200,33 @@ def standing_columns(*, many: bool) -> dict[str, Any]:
     - pending: an extension request waits for a decision.
 
     `many`: the query reads many tasks of the workspace bound as
-    `workspace_id` (see `progress_reported`). Dates compare as dates on
-    PostgreSQL and as ISO text on SQLite (how SQLAlchemy stores them there),
-    in the same order."""
+    `workspace_id` (of the directive / agency bound as `directive_id` /
+    `agency_id` if `directive` / `agency`; see `progress_reported`). Dates
+    compare as dates on PostgreSQL and as ISO text on SQLite (how SQLAlchemy
+    stores them there), in the same order."""
     day = bindparam("today", type_=Date)
     finished = case(
         (col(Task.state) == "done", func.coalesce(col(Task.completed_on), day)), else_=day
     )
     task_id = col(Task.id)
-    workspace = bindparam("workspace_id", type_=Integer) if many else None
+    scope: dict[str, Any] = {}
+    if many:
+        scope["workspace_id"] = bindparam("workspace_id", type_=Integer)
+        if directive:
+            scope["directive_id"] = bindparam("directive_id", type_=Integer)
+        if agency:
+            scope["agency_id"] = bindparam("agency_id", type_=Integer)
     return {
         "state": col(Task.state),
         "late": _flag(
             and_(col(Task.effective_deadline).is_not(None), finished > col(Task.effective_deadline))
         ),
-        "progressed": _flag(col(Task.progress) > 0),
+        "progressed": _flag(col(Task.progress) > _ZERO),
         "blocker": _flag(
             and_(col(Task.blocked_reason).is_not(None), col(Task.blocked_reason) != "")
         ),
-        "reported": _flag(progress_reported(task_id, workspace_id=workspace)),
-        "pending": _flag(_extension_pending(task_id, workspace_id=workspace)),
+        "reported": _flag(progress_reported(task_id, **scope)),
+        "pending": _flag(_extension_pending(task_id, **scope)),
     }
 
 
@@ -231,8 +264,8 @@ def _values(
 def _counts_statement(
     by: Literal["directive", "agency"] | None, directive: bool, agency: bool
 ) -> Executable:
-    columns = standing_columns(many=True)
-    group: Any = literal(0, Integer)
+    columns = standing_columns(many=True, directive=directive, agency=agency)
+    group: Any = _ZERO
     if by == "directive":
         group = col(Task.directive_id)
     elif by == "agency":
@@ -279,7 +312,7 @@ class ListFilter:
 
 
 def _kept(shown: ListFilter, directive: bool, agency: bool) -> list[ColumnElement[bool]]:
-    columns = standing_columns(many=True)
+    columns = standing_columns(many=True, directive=directive, agency=agency)
     narrowed = [columns[name] for name in shown.fields]
     where = _in_scope(directive, agency)
     if len(narrowed) == 1:
