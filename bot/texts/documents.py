@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.report_data import ReportPeriod, Timeliness, TrackingRow
-from bot.domain.rollup import Category
+from bot.domain.rollup import Category, is_not_started
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -85,7 +85,7 @@ def notes_text(row: TrackingRow) -> str:
         notes.append(f"Đã gia hạn (hạn ban đầu {row.extended_from:%d/%m/%Y})")
     if task.state == "open" and task.progress:
         notes.append(f"Tiến độ {task.progress}%")
-    if task.state == "open" and not task.has_updates and not task.progress and not task.blocked:
+    if is_not_started(task.state, task.has_updates, task.progress > 0, task.blocked):
         notes.append("Chưa bắt đầu")
     if task.deadline_text and task.effective_deadline is None:
         notes.append(f"Thời hạn: {task.deadline_text}")
