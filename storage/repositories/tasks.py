@@ -7,8 +7,10 @@ above 0, a blocker on record, progress reported, an extension pending. The
 database computes those facts, mirroring the domain's functions one for one
 (`standing_columns`), and `standing_counts` returns how many tasks share
 each combination (per directive or agency): a few hundred rows, which the
-service judges with the domain. A task list then reads only the page it
-shows (`listed_tasks`), ordered in SQL, with the page's texts.
+service judges with the domain. A task list reads only the page it shows
+and its size (`listed_tasks`: filtered on the facts the list depends on,
+ordered in SQL, with the page's texts). The statements are built once and
+run with bound values.
 
 The rule for "progress reported" is the SQL of rollup.reported_progress
 (`progress_reported`); the digest and the reports use the same expression
