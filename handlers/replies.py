@@ -36,6 +36,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.domain.replies import read_reply
 from bot.domain.replies.model import ReplyKind
 from bot.domain.rights import Action, Actor
+from bot.domain.rollup import is_blocked
 from bot.services import identity
 from bot.services import status as status_service
 from bot.services.status import (
@@ -156,7 +157,7 @@ async def send(
 
 
 def state_text(lang: str, task: TaskView) -> str:
-    if task.state == "open" and task.blocked_reason is not None:
+    if is_blocked(task.state, task.blocked_reason):
         return t(lang, "status.state.blocked")
     return t(lang, f"status.state.{task.state}")
 
