@@ -21,8 +21,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults
 
+from bot.rate_limit import SlidingWindowRateLimiter
 from bot.runtime import Runtime
 from bot.texts.common import COMMAND_MENU
 from handlers import agencies as agencies_handlers
@@ -58,29 +59,19 @@ JOB_MODULES: tuple[Any, ...] = (digest_job, reminder_jobs)
 
 
 # Telegram's flood limits (about 30 messages a second overall, 20 a minute in
-# one group) behave as sliding windows, and the sandbox enforces them so. PTB's
-# AIORateLimiter is aiolimiter's leaky bucket: it admits `max_rate` at once and
-# then `max_rate / period` per second, so in any window of T seconds up to
-# max_rate + rate * T. With PTB's defaults (30 per 1 s, 20 per 60 s) that is 60
-# messages in one second and 40 in one minute per group: 429s under load, and
-# each 429 pauses every request. These values keep every window within the
-# limit: overall a bucket of 1 refilled 29 times a second (at most 30 in any
-# second, 29/s sustained); per group a bucket of 10 refilled 10 times a minute
-# (at most 20 in any minute; 10 at once). `max_retries` retries a 429 that
-# still happens after its retry_after; beyond that the reminder outbox retries
+# one group, about one a second in one private chat) are sliding windows over
+# the times messages arrive, and the sandbox enforces them so.
+# bot/rate_limit.py paces sends in the same windows, each widened by a 50 ms
+# margin, and counts a message until its answer less the shortest round trip
+# (it may have arrived that late), so it uses the whole limit (a leaky bucket
+# has to be tuned below it) without a 429 at the sandbox's limits (benchmark
+# in docs/dev/REMINDERS.md "Rate limits"). Only message sends are paced; a
+# message waits for its own chat's window first, so a group at its 20 a
+# minute delays no other chat. `max_retries` retries a 429 that still
+# happens after its retry_after; beyond that the reminder outbox retries
 # later with backoff.
-OVERALL_RATE = (1.0, 1 / 29)  # (max_rate, time_period in seconds)
-GROUP_RATE = (10.0, 60.0)
-
-
-def rate_limiter(max_retries: int = 3) -> AIORateLimiter:
-    return AIORateLimiter(
-        overall_max_rate=OVERALL_RATE[0],
-        overall_time_period=OVERALL_RATE[1],
-        group_max_rate=GROUP_RATE[0],
-        group_time_period=GROUP_RATE[1],
-        max_retries=max_retries,
-    )
+def rate_limiter(max_retries: int = 3) -> SlidingWindowRateLimiter:
+    return SlidingWindowRateLimiter(max_retries=max_retries)
 
 
 def build_application(

@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import SecretStr
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter
 
 import bot.app as composition
 from bot.clock import ManualClock
+from bot.rate_limit import SlidingWindowRateLimiter
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
 from handlers.context import BotApplication, BotContext
@@ -36,21 +36,16 @@ POLL_TIMEOUT = 1  # getUpdates' long poll, short so that a stop is quick
 Job = Callable[[BotContext], Awaitable[None]]
 
 
-def simulated_time_limiter(max_retries: int = 3) -> AIORateLimiter:
-    """PTB's limiter for a bot on a fast clock.
+def simulated_time_limiter(max_retries: int = 3) -> SlidingWindowRateLimiter:
+    """The bot's limiter for a bot on a fast clock.
 
-    PTB paces sends on the real clock: its per-group bucket (10 a minute)
-    would make a week compressed into seconds wait minutes. The sandbox still
-    enforces Telegram's limits, on the simulated clock, and a 429 from it is
-    retried as usual; only the bot's own real-time group pacing is off.
+    The limiter paces sends on the real clock: its per-chat windows (20 a
+    minute in a group, one a second in a private chat) would make a week
+    compressed into seconds wait minutes. The sandbox still enforces
+    Telegram's limits, on the simulated clock, and a 429 from it is retried
+    as usual; only the bot's own real-time per-chat pacing is off.
     """
-    overall_max_rate, overall_period = composition.OVERALL_RATE
-    return AIORateLimiter(
-        overall_max_rate=overall_max_rate,
-        overall_time_period=overall_period,
-        group_max_rate=0,
-        max_retries=max_retries,
-    )
+    return SlidingWindowRateLimiter(group=None, private=None, max_retries=max_retries)
 
 
 def build_for_stage(runtime: Runtime, *, retries: int = 3) -> BotApplication:
