@@ -97,7 +97,8 @@ async def digest_tasks(session: AsyncSession, workspace_id: int) -> list[DigestT
 
 
 async def pending_extensions(session: AsyncSession, workspace_id: int) -> list[PendingExtension]:
-    """Extension requests that wait for a coordinator's decision (on live tasks)."""
+    """Extension requests that wait for a coordinator's decision, on open tasks
+    (as /status counts them: a request on a task done meanwhile is moot)."""
     query = (
         select(ExtensionRequest, Task, Agency.name)
         .join(Task, col(Task.id) == col(ExtensionRequest.task_id))
@@ -105,7 +106,7 @@ async def pending_extensions(session: AsyncSession, workspace_id: int) -> list[P
         .where(
             ExtensionRequest.workspace_id == workspace_id,
             ExtensionRequest.state == ExtensionState.PENDING,
-            Task.state != TaskState.CANCELLED,
+            Task.state == TaskState.OPEN,
         )
         .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id))
     )

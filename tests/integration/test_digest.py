@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.clock import ManualClock
 from bot.domain.digest import CATEGORY_ORDER
@@ -469,3 +469,35 @@ async def test_a_short_digest_is_its_text_then_the_chart(database: Database) -> 
     assert (
         sender.sent[1][2] == "📊 Biểu đồ tình hình thực hiện nhiệm vụ theo cơ quan, ngày 13/05/2024"
     )
+
+
+async def test_a_request_for_more_time_on_a_task_done_meanwhile_is_not_pending(
+    database: Database,
+) -> None:
+    seeded = await seed(database)
+    runtime = make_runtime(database)
+    before = await digest_service.compose_message(runtime, seeded.workspace_id)
+    assert before is not None and len(before.digest.extensions) == 2
+    async with database.session() as session:
+        request = (
+            (
+                await session.execute(
+                    select(ExtensionRequest).where(
+                        col(ExtensionRequest.workspace_id) == seeded.workspace_id,
+                        col(ExtensionRequest.state) == "pending",
+                    )
+                )
+            )
+            .scalars()
+            .first()
+        )
+        assert request is not None
+        task = await session.get(Task, request.task_id)
+        assert task is not None
+        task.state, task.completed_on = "done", TODAY
+    after = await digest_service.compose_message(runtime, seeded.workspace_id)
+    assert after is not None
+    # /status counts pending requests on open tasks only; the digest agrees.
+    assert [e.request_id for e in after.digest.extensions] == [
+        e.request_id for e in before.digest.extensions if e.request_id != request.id
+    ]
