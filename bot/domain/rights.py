@@ -41,6 +41,7 @@ class Action(StrEnum):
     VIEW_OWN_AGENCY = "view_own_agency"
     SEND_DIGEST = "send_digest"
     EXPORT_REPORT = "export_report"
+    RESEND_REMINDERS = "resend_reminders"
 
 
 # Actions a focal point may take only on their own agency's tasks.
@@ -56,8 +57,10 @@ AGENCY_SCOPED = frozenset(
 # Actions a focal point may take only on what they did themselves (`author_id`).
 AUTHOR_SCOPED = frozenset({Action.UNDO_CHANGE})
 
-# A coordinator runs one workspace; creating another coordinating unit is the admins'.
-_COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE, Action.CREATE_WORKSPACE}
+# A coordinator runs one workspace; creating another coordinating unit is the admins',
+# and so is sending again the reminders reported to them (BOT_ADMINS, across workspaces).
+ADMIN_ONLY = frozenset({Action.CREATE_WORKSPACE, Action.RESEND_REMINDERS})
+_COORDINATING = frozenset(Action) - {Action.JOIN, Action.LEAVE} - ADMIN_ONLY
 
 RULES: dict[Role | None, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),

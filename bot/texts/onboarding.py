@@ -523,4 +523,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Xuất báo cáo (/report)",
         "Export reports (/report)",
     ),
+    "onboarding.rights.action.resend_reminders": (
+        "Gửi lại tin nhắc chưa đến nơi (nút «🔁 Gửi lại» dưới báo cáo gửi quản trị viên)",
+        "Send undelivered reminders again (the “🔁 Send again” button under the admins' report)",
+    ),
 }
