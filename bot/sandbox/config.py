@@ -20,7 +20,10 @@ class SandboxConfig:
       supergroup (20).
     - ``private_rate_per_second`` with ``private_burst``: a token bucket per
       private chat; Telegram tolerates short bursts there, so the default lets
-      20 messages through at once and then refills one per second.
+      20 messages through at once and then refills one per second. The bot's
+      limiter (bot/rate_limit.py) never relies on the burst: it sends one
+      message a second to a private chat. ``private_burst=1`` makes the
+      bucket exactly that window (one message in any second), to check it.
 
     Faults apply to Bot API calls and file downloads only, never to the test
     API under ``/sandbox/``. A faulted call is not executed, so nothing it
