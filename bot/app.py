@@ -33,6 +33,7 @@ from handlers import errors, reports, start
 from handlers import extensions as extensions_handlers
 from handlers import intake as intake_handlers
 from handlers import onboarding as onboarding_handlers
+from handlers import reminder_admin as reminder_admin_handlers
 from handlers import replies as replies_handlers
 from handlers import setup as setup_handlers
 from handlers import status_view as status_view_handlers
@@ -54,6 +55,7 @@ HANDLER_MODULES: tuple[Any, ...] = (
     extensions_handlers,
     status_view_handlers,
     intake_handlers,
+    reminder_admin_handlers,
 )
 JOB_MODULES: tuple[Any, ...] = (digest_job, reminder_jobs)
 

@@ -17,6 +17,11 @@ Formats (all ASCII, well under Telegram's 64 bytes):
     t:{task_id}:u:{update_id}:{message_id}
                                    ... and redraw the reminder message `message_id`
                                    (the one the change redrew; at most 60 bytes)
+
+The admins' report of undelivered reminders has one button of its own:
+    rr:{report_id}                 send the report's reminders again; the id is
+                                   the Draft row holding the report's delivery
+                                   ids, so the data names no delivery itself
 """
 
 from __future__ import annotations
@@ -202,3 +207,38 @@ def task_ids_of_keyboard(markup: InlineKeyboardMarkup | None) -> list[int]:
             if parsed is not None and parsed.task_id not in found:
                 found.append(parsed.task_id)
     return found
+
+
+# ---------------------------------------------------------------- the admins' report
+
+RESEND_PREFIX = "rr"
+RESEND_PATTERN = rf"^{RESEND_PREFIX}:"  # what the handler registers
+_RESEND = re.compile(rf"^{RESEND_PREFIX}:(?P<report>{_ID})$")
+
+
+def resend_callback_data(report_id: int) -> str:
+    """The data of the "send again" button under the report `report_id`."""
+    data = f"{RESEND_PREFIX}:{report_id}"
+    if parse_resend_callback(data) != report_id:
+        raise ValueError(f"not a valid resend callback: {data!r}")
+    return data
+
+
+def parse_resend_callback(data: str | None) -> int | None:
+    """The report a "send again" press names, or None for anything else.
+
+    Only the id comes from the client: which deliveries it covers is read
+    from the database, so a forged id can at most name another report.
+    """
+    if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+        return None
+    match = _RESEND.fullmatch(data)
+    return int(match["report"]) if match else None
+
+
+def resend_keyboard(report_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The one-button keyboard under the admins' report of undelivered reminders."""
+    button = InlineKeyboardButton(
+        t(lang, "reminder.button.resend"), callback_data=resend_callback_data(report_id)
+    )
+    return InlineKeyboardMarkup([[button]])

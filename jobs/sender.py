@@ -40,7 +40,7 @@ from bot.services.reminders import (
     Rejected,
     RetryLater,
 )
-from handlers.keyboards import reminder_keyboard
+from handlers.keyboards import reminder_keyboard, resend_keyboard
 
 # Transport errors raised before the request reached the server in full.
 NOT_SENT = (
@@ -88,7 +88,8 @@ def classify(error: TelegramError) -> Exception:
 
 
 class TelegramSender:
-    """Sends reminder messages with the Application's bot (rate-limited by PTB)."""
+    """Sends reminder messages, and the admins' reports with their "send again"
+    button, with the Application's bot (rate-limited by PTB)."""
 
     def __init__(self, bot: Bot, lang: str) -> None:
         self.bot = bot
@@ -96,6 +97,8 @@ class TelegramSender:
 
     async def send(self, message: OutgoingMessage) -> int:
         keyboard: Any = reminder_keyboard(list(message.rows), self.lang)
+        if message.resend_report is not None:  # the admins' report: no task rows
+            keyboard = resend_keyboard(message.resend_report, self.lang)
         try:
             sent = await self.bot.send_message(
                 chat_id=message.chat_id, text=message.text, reply_markup=keyboard

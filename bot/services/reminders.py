@@ -48,15 +48,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reminder_policy import ReminderKind, ReminderPolicy, due, next_reminder
+from bot.domain.rights import Action, Actor
 from bot.runtime import Runtime
 from bot.services import chats as chat_service
+from bot.services import identity
 from bot.services.reminder_messages import (
+    MAX_MESSAGE_LENGTH,
     MAX_TASKS_PER_MESSAGE,
     AgencyInfo,
     Mention,
@@ -65,6 +69,7 @@ from bot.services.reminder_messages import (
     TaskLine,
     render_problems,
     render_reminder,
+    utf16_length,
 )
 from bot.settings import Settings
 from bot.texts import t
@@ -78,6 +83,7 @@ from storage.models import (
     Task,
     TaskState,
 )
+from storage.repositories import drafts
 from storage.repositories import reminders as repo
 
 log = logging.getLogger("nhacviec.reminders")
@@ -378,11 +384,16 @@ async def _plan_batch(
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
-    """What a Sender sends: HTML text and one row of task buttons per (task_id, code)."""
+    """What a Sender sends: HTML text and one row of task buttons per (task_id, code).
+
+    `resend_report`: the admins' report (its Draft id) whose "send again"
+    button goes under this message instead of task buttons.
+    """
 
     chat_id: int
     text: str
     rows: tuple[tuple[int, str], ...] = ()
+    resend_report: int | None = None
 
 
 class SendFailure(Exception):
@@ -1009,12 +1020,15 @@ async def report_problems(runtime: Runtime, sender: Sender, *, limit: int = 500)
     """Tell the admins (BOT_ADMINS, in private) about unknown and failed reminders.
 
     Each delivery is reported once, after at least one admin got the report.
-    Returns how many deliveries were reported.
+    When some of them may be sent again (`repo.resendable`), the report's last
+    message carries a "send again" button naming a Draft that holds those
+    deliveries' ids (`resend_reported`). Returns how many deliveries were reported.
     """
     admins = runtime.settings.BOT_ADMINS
     if not admins:
         return 0
     lang = runtime.language
+    now = runtime.now()
     async with _session(runtime) as session:
         rows = await repo.unreported(session, limit)
         if not rows:
@@ -1024,21 +1038,151 @@ async def report_problems(runtime: Runtime, sender: Sender, *, limit: int = 500)
             c.telegram_chat_id: c
             for c in await repo.chats(session, [r.telegram_chat_id for r in rows])
         }
+        ids = [r.id for r in rows if r.id is not None]
+        again = await repo.resendable(session, ids, TRANSIENT_FAILURES)
+        report_id = await _resend_draft(session, again, admins, now) if again else None
     problems = _problems(lang, rows, tasks, chat_rows)
     texts = render_problems(problems, lang=lang)
+    if report_id is not None:
+        texts = _with_hint(texts, t(lang, "reminder.admin.resend_hint", count=len(again)))
     delivered = False
     for admin in admins:
         try:
-            for text in texts:
-                await sender.send(OutgoingMessage(admin, text))
+            for index, text in enumerate(texts):
+                last = index == len(texts) - 1
+                await sender.send(
+                    OutgoingMessage(admin, text, resend_report=report_id if last else None)
+                )
             delivered = True
         except SendFailure as failure:
             log.warning("could not report reminder problems to admin %s: %s", admin, failure)
-    if not delivered:
-        return 0
     async with _session(runtime) as session:
-        await repo.mark_reported(session, [r.id for r in rows if r.id is not None], runtime.now())
+        if not delivered:
+            if report_id is not None:  # nobody has its button; the next report makes another
+                await drafts.remove(session, report_id)
+            return 0
+        await repo.mark_reported(session, ids, runtime.now())
     return len(rows)
+
+
+# ---------------------------------------------------------------- sending again on request
+
+# The Draft kind of a report's "send again" button, and how long the button works.
+RESEND_DRAFT = "reminder_resend"
+RESEND_WINDOW = timedelta(days=7)
+# Failures worth another try: retries exhausted on 429/5xx/no connection. Not a
+# chat that is gone, a message Telegram refused, or nowhere to send.
+TRANSIENT_FAILURES = ("gave_up:",)
+
+
+async def _resend_draft(
+    session: AsyncSession, delivery_ids: Sequence[int], admins: Sequence[int], now: datetime
+) -> int:
+    """Store which deliveries a report's button may send again; returns its id."""
+    await drafts.purge_expired(session, [RESEND_DRAFT], now)
+    draft = await drafts.put(
+        session,
+        workspace_id=None,
+        telegram_chat_id=0,  # the report goes to every admin: see payload["chats"]
+        telegram_user_id=0,
+        kind=RESEND_DRAFT,
+        payload={"delivery_ids": list(delivery_ids), "chats": list(admins)},
+        expires_at=now + RESEND_WINDOW,
+        created_at=now,
+    )
+    assert draft.id is not None
+    return draft.id
+
+
+def _with_hint(texts: list[str], hint: str) -> list[str]:
+    """The report's messages with the button's explanation at the end."""
+    joined = f"{texts[-1]}\n\n{hint}" if texts else hint
+    if texts and utf16_length(joined) > MAX_MESSAGE_LENGTH:
+        return [*texts, hint]
+    return [*texts[:-1], joined]
+
+
+class ResendOutcome(StrEnum):
+    RESENT = "resent"  # put back to pending: the next sweep sends them
+    ALREADY = "already"  # this report's button was pressed before
+    NOTHING = "nothing"  # none of its deliveries may be sent again any more
+    EXPIRED = "expired"  # no such report (expired, or a forged id / chat)
+    REFUSED = "refused"  # not an admin
+
+
+@dataclass(frozen=True, slots=True)
+class ResendResult:
+    outcome: ResendOutcome
+    count: int = 0  # deliveries put back
+    labelled: int = 0  # of which go out marked as a possible repeat
+    resent_at: datetime | None = None  # for ALREADY: when the button was first pressed
+
+
+async def resend_reported(
+    runtime: Runtime, actor: Actor, report_id: int, *, telegram_chat_id: int
+) -> ResendResult:
+    """An admin pressed "send again" under a report: its deliveries that are
+    still worth sending (`repo.reopen`) are pending again, due now.
+
+    The press names a report (a Draft), never a delivery: only the ids the
+    report stored can move, and only from the chats it went to. A report's
+    button works once: a second press, by anyone, changes nothing. Unknown
+    deliveries keep their count of doubtful sends, so the next copy says it
+    is a repeat (and one more send without an answer is reported again).
+    """
+    if not await identity.check(
+        runtime,
+        actor,
+        Action.RESEND_REMINDERS,
+        telegram_chat_id=telegram_chat_id,
+        detail={"report": report_id},
+    ):
+        return ResendResult(ResendOutcome.REFUSED)
+    now = runtime.now()
+    async with _session(runtime) as session:
+        draft = await repo.locked_draft(session, report_id, RESEND_DRAFT)
+        payload = draft.payload if draft is not None else {}
+        if (
+            draft is None
+            or draft.expires_at <= now
+            or telegram_chat_id not in payload.get("chats", [])
+        ):
+            result = ResendResult(ResendOutcome.EXPIRED)
+        elif payload.get("resent_at"):
+            resent_at = datetime.fromisoformat(str(payload["resent_at"]))
+            result = ResendResult(ResendOutcome.ALREADY, resent_at=resent_at)
+        else:
+            ids = [int(i) for i in payload.get("delivery_ids", [])]
+            moved = await repo.reopen(session, ids, now, TRANSIENT_FAILURES)
+            if moved:
+                assert draft is not None
+                draft.payload = {
+                    **payload,
+                    "resent_at": now.isoformat(),
+                    "resent_by": actor.telegram_user_id,
+                    "resent": [delivery_id for delivery_id, _ in moved],
+                }
+                session.add(draft)
+            labelled = sum(1 for _, doubtful in moved if doubtful)
+            outcome = ResendOutcome.RESENT if moved else ResendOutcome.NOTHING
+            result = ResendResult(outcome, len(moved), labelled)
+    await identity.record(
+        runtime,
+        actor,
+        Action.RESEND_REMINDERS.value,
+        allowed=result.outcome is not ResendOutcome.EXPIRED,
+        telegram_chat_id=telegram_chat_id,
+        detail={"report": report_id, "outcome": result.outcome.value, "count": result.count},
+    )
+    if result.outcome is ResendOutcome.RESENT:
+        log.info(
+            "admin %s asked to send %d reminder(s) of report %s again (%d labelled as repeats)",
+            actor.telegram_user_id,
+            result.count,
+            report_id,
+            result.labelled,
+        )
+    return result
 
 
 def _problems(
@@ -1122,6 +1266,8 @@ __all__ = [
     "OutgoingMessage",
     "PlanResult",
     "Rejected",
+    "ResendOutcome",
+    "ResendResult",
     "RetryLater",
     "SendFailure",
     "Sender",
@@ -1133,6 +1279,7 @@ __all__ = [
     "policy_for",
     "recover",
     "report_problems",
+    "resend_reported",
     "schedule_task",
     "sweep",
 ]

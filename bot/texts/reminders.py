@@ -9,6 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reminder.button.extend": ("📅 Gia hạn", "📅 More time"),
     "reminder.button.percent": ("{percent}%", "{percent}%"),
     "reminder.button.undo": ("↩️ Hoàn tác", "↩️ Undo"),
+    "reminder.button.resend": ("🔁 Gửi lại", "🔁 Send again"),
     # The reminder message.
     "reminder.header": (
         "🔔 <b>Nhắc hạn nhiệm vụ</b> — ngày {today}",
@@ -101,6 +102,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reminder.admin.line": (
         "• {chat}: {codes} — {kind} {day}; {reason}",
         "• {chat}: {codes} — {kind} {day}; {reason}",
+    ),
+    "reminder.admin.resend_hint": (
+        "🔁 Bấm «Gửi lại» để bot gửi lại {count} tin nhắc ở trên (nhiệm vụ còn mở, hạn chưa "
+        "đổi, nơi nhận còn đó); tin có thể đã đến nơi sẽ có ghi chú «gửi lại».",
+        "🔁 Press “Send again” and the bot sends {count} of the reminders above again (open "
+        "tasks, deadline unchanged, chat still there); one that may have arrived says “sent "
+        "again”.",
+    ),
+    # Answers to that button (callback answers: plain text, at most 200 characters).
+    "reminder.resend.done": (
+        "🔁 Sẽ gửi lại {count} tin nhắc trong vòng một phút; tin có thể đã đến nơi có ghi chú "
+        "«gửi lại» để ai đã nhận thì bỏ qua.",
+        "🔁 {count} reminder(s) will be sent again within a minute; one that may have arrived "
+        "is marked “sent again” so whoever got it can ignore it.",
+    ),
+    "reminder.resend.already": (
+        "Các tin nhắc của báo cáo này đã được gửi lại lúc {time}; bấm lại không gửi thêm.",
+        "This report's reminders were already sent again at {time}; pressing again sends "
+        "nothing more.",
+    ),
+    "reminder.resend.nothing": (
+        "Không còn tin nhắc nào của báo cáo này cần gửi lại: đã gửi được, nhiệm vụ đã đóng "
+        "hoặc đã đổi hạn.",
+        "None of this report's reminders needs sending again: they went out, or the task was "
+        "closed or its deadline moved.",
+    ),
+    "reminder.resend.expired": (
+        "Nút này đã hết hạn hoặc không thuộc báo cáo nào còn hiệu lực.",
+        "This button has expired or belongs to no current report.",
+    ),
+    "reminder.resend.refused": (
+        "Chỉ quản trị viên của bot (BOT_ADMINS) được gửi lại tin nhắc.",
+        "Only the bot's admins (BOT_ADMINS) may send reminders again.",
     ),
     "reminder.admin.chat_group": ("nhóm «{title}» ({id})", "group “{title}” ({id})"),
     "reminder.admin.chat_private": ("chat riêng {id}", "private chat {id}"),

@@ -27,6 +27,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     exists,
+    false,
     func,
     or_,
     select,
@@ -43,11 +44,13 @@ from storage.models import (
     Agency,
     Chat,
     Directive,
+    Draft,
     Member,
     OutboxState,
     ReminderDelivery,
     ReminderOutbox,
     Task,
+    TaskState,
 )
 
 OPEN_TASK = text("task.state = 'open'")  # literal, to match the partial index
@@ -626,6 +629,98 @@ async def mark_reported(session: AsyncSession, delivery_ids: Sequence[int], at: 
             .where(col(ReminderDelivery.id).in_(list(delivery_ids)))
             .values(reported_at=at)
         )
+
+
+# ---------------------------------------------------------------- sending again what was reported
+
+CHAT = Chat.__table__  # type: ignore[attr-defined]
+NO_CHAT = 0  # the delivery "chat" of a reminder that had nowhere to go
+
+
+def _resendable(transient_prefixes: Sequence[str]) -> Any:
+    """A delivery an admin may send again: its outcome is unknown, or it failed
+    for a reason that may pass (`transient_prefixes` of its error); it had a
+    chat and the bot is not known to have left it; its task is still open with
+    the deadline the reminder was planned for (what the sender re-checks)."""
+    task_still_due = exists().where(
+        TASK.c.id == DELIVERY.c.task_id,
+        TASK.c.state == TaskState.OPEN.value,
+        TASK.c.effective_deadline.is_not_distinct_from(DELIVERY.c.deadline),
+    )
+    chat_gone = exists().where(
+        CHAT.c.telegram_chat_id == DELIVERY.c.telegram_chat_id,
+        CHAT.c.bot_is_member == false(),
+    )
+    transient = or_(
+        *(DELIVERY.c.error.startswith(prefix, autoescape=True) for prefix in transient_prefixes)
+    )
+    return and_(
+        DELIVERY.c.telegram_chat_id != NO_CHAT,
+        or_(
+            DELIVERY.c.state == OutboxState.UNKNOWN,
+            and_(DELIVERY.c.state == OutboxState.FAILED, transient),
+        ),
+        task_still_due,
+        ~chat_gone,
+    )
+
+
+async def resendable(
+    session: AsyncSession, delivery_ids: Sequence[int], transient_prefixes: Sequence[str]
+) -> list[int]:
+    """Which of these deliveries `reopen` would put back, in id order."""
+    if not delivery_ids:
+        return []
+    query = (
+        select(DELIVERY.c.id)
+        .where(DELIVERY.c.id.in_(list(delivery_ids)), _resendable(transient_prefixes))
+        .order_by(DELIVERY.c.id)
+    )
+    return [int(row[0]) for row in (await session.execute(query)).all()]
+
+
+async def reopen(
+    session: AsyncSession,
+    delivery_ids: Sequence[int],
+    now: datetime,
+    transient_prefixes: Sequence[str],
+) -> list[tuple[int, int]]:
+    """Put these deliveries, where still resendable, back to 'pending' now.
+
+    Attempts start again (a fresh set of retries) and `reported_at` is cleared
+    (a new failure is reported again); `doubtful_sends` and `doubtful_since`
+    stay, so a send that may have arrived goes out labelled as a repeat and a
+    reply to an earlier copy still withdraws it. Their reminders are pending
+    again too. The state condition is re-checked under the row lock, so of two
+    concurrent calls only one moves a row. Returns (id, doubtful_sends) of the
+    rows moved.
+    """
+    if not delivery_ids:
+        return []
+    result = await session.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(list(delivery_ids)), _resendable(transient_prefixes))
+        .values(
+            state=OutboxState.PENDING,
+            next_attempt_at=now,
+            attempts=0,
+            reported_at=None,
+            claimed_by=None,
+        )
+        .returning(DELIVERY.c.id, DELIVERY.c.outbox_id, DELIVERY.c.doubtful_sends)
+    )
+    rows = result.all()
+    await mark_outbox(session, sorted({int(row[1]) for row in rows}), OutboxState.PENDING)
+    return sorted((int(row[0]), int(row[2])) for row in rows)
+
+
+async def locked_draft(session: AsyncSession, draft_id: int, kind: str) -> Draft | None:
+    """The draft `draft_id` if it is of `kind`; on PostgreSQL locked until the
+    transaction ends, so two presses on one button take turns."""
+    query = select(Draft).where(col(Draft.id) == draft_id, col(Draft.kind) == kind)
+    if _is_postgres(session):
+        query = query.with_for_update()
+    return (await session.execute(query)).scalars().first()
 
 
 async def tasks_of_message(
