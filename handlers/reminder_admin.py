@@ -45,7 +45,7 @@ async def on_resend(update: Update, context: BotContext) -> None:
     if result.outcome is ResendOutcome.RESENT:
         await query.answer(text)
         await _drop_button(message)
-        await message.reply_text(text)
+        await message.reply_text(text, do_quote=True)  # which report it answers
         return
     await query.answer(text, show_alert=True)
     if result.outcome is not ResendOutcome.REFUSED:

@@ -142,6 +142,9 @@ EXEMPT_CALLBACKS = {
     "who started it (needs a /new conversation first; the intake room's tests cover them)",
     r"^s:[ck]:": "answers to the bot's own questions, bound to the draft of the user it asked "
     "(the replies room's tests press them as someone else)",
+    r"^rr:": "the admins' 'send again' button, bound to a report of undelivered reminders sent "
+    "to BOT_ADMINS in private (tests/e2e/test_reminder_resend.py presses it as a non-admin; "
+    "tests/integration/test_reminder_resend.py as a coordinator, from another chat, forged)",
 }
 
 
