@@ -33,7 +33,7 @@ deadline, a labelled repeat costs a glance: so it is sent again after
 `repeat_after`, saying so, unless a reply or a tap on the first copy proves
 it arrived (`confirm_arrival`, fed by handlers/arrivals.py); after
 `max_doubtful_sends` unanswered sends it is 'unknown' and reported to the
-admins.
+admins, who may have it sent again with the report's button (`resend_reported`).
 """
 
 from __future__ import annotations
