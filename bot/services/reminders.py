@@ -365,7 +365,7 @@ async def _plan_batch(
                 "send_at": row["send_at"],
                 "late": row["late"],
                 "attempts": 0,
-            }
+            }  # every row has the same keys: one executemany takes them from the first
             if not chats:
                 nowhere.append(outbox_id)
                 deliveries.append(
@@ -373,7 +373,9 @@ async def _plan_batch(
                 )
                 continue
             for chat_id in chats:
-                deliveries.append({**base, "telegram_chat_id": chat_id, "state": "pending"})
+                deliveries.append(
+                    {**base, "telegram_chat_id": chat_id, "state": "pending", "error": None}
+                )
         result.deliveries += await repo.insert_deliveries(session, deliveries)
         await repo.mark_outbox(session, nowhere, OutboxState.FAILED, "no_chat")
     await repo.advance_tasks(session, changes)

@@ -172,12 +172,13 @@ async def test_a_reminder_with_nowhere_to_go_is_reported_to_the_admins(
     runtime: Runtime, clock: ManualClock
 ) -> None:
     world = await build_world(runtime, agency_group=False, focal_group=False)
+    t1 = await planned_task(runtime, world, "STC", "T1", THURSDAY)  # planned in the same batch
     await planned_task(runtime, world, "SNV", "T9", THURSDAY)  # no group, no focal point
     clock.set(AT_0800)
     sender = FakeSender()
     await sweep(runtime, sender)
-    assert sender.sent == []
-    [row] = await deliveries(runtime)
+    assert sender.task_ids() == [t1.id]  # to Sở Tài chính's focal point in private
+    [row] = [r for r in await deliveries(runtime) if r.telegram_chat_id == 0]
     assert row.state == OutboxState.FAILED and row.error == "no_chat"
     assert await report_problems(runtime, sender) == 1
     [report] = sender.to(ADMIN)
