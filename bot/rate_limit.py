@@ -167,6 +167,7 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
     ) -> None:
         self.margin = margin
         self.max_retries = max_retries
+        self.waiting = 0  # requests held back right now (e.g. for "is the bot idle?")
         self._overall = Window(overall, margin, burst) if overall else None
         self._paid = Window(PAID, margin)
         self._limits = {"group": group, "private": private}
@@ -197,7 +198,11 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
         overall = self._paid if data.get("allow_paid_broadcast") else self._overall
         attempt = 0
         while True:
-            slot = await self._admit(chat, overall) if metered else None
+            self.waiting += 1
+            try:
+                slot = await self._admit(chat, overall) if metered else None
+            finally:
+                self.waiting -= 1
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -210,7 +215,11 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
                 wait = retry_seconds(error)
                 log.info("%s: 429, retry %d in %.1f s", endpoint, attempt, wait)
                 self._hold(chat, overall, wait)
-                await self._sleep(wait + self.margin)
+                self.waiting += 1
+                try:
+                    await self._sleep(wait + self.margin)
+                finally:
+                    self.waiting -= 1
                 continue
             except BaseException:
                 if slot:  # it may have arrived, at the latest now

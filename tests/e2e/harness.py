@@ -132,6 +132,8 @@ class BotHarness:
             stats = await self.client.stats()
             calls = sum(n for method, n in stats["requests"].items() if method != "getUpdates")
             busy = stats["pending_updates"] > 0 or not self.app.update_queue.empty()
+            # Messages the rate limiter holds back (one a second to a private chat).
+            busy = busy or getattr(self.app.bot.rate_limiter, "waiting", 0) > 0
             if busy or calls != last_calls:
                 last_calls = calls
                 quiet_since = time.monotonic()

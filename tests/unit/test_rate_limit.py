@@ -66,6 +66,10 @@ class VirtualTime:
         while True:
             await settle()
             if all(task.done() for task in tasks):
+                failures = [task.exception() for task in tasks]  # every one retrieved
+                for failure in failures:
+                    if failure is not None:
+                        raise failure
                 return [task.result() for task in tasks]
             assert self._timers, "every task waits and no timer is set: a deadlock"
             when, _, future = heapq.heappop(self._timers)
@@ -419,3 +423,20 @@ async def test_a_failed_request_counts_until_it_failed() -> None:
     api = Api(time)
     await time.run([first(), send(rl, api, -2)])
     assert api.times() == pytest.approx([4.0])  # failed at 3: it may have arrived then
+
+
+async def test_waiting_counts_the_messages_held_back() -> None:
+    """What the end-to-end harness reads to know the bot is not idle yet."""
+    time = VirtualTime()
+    rl, api = limiter(time), Api(time)
+    seen: list[int] = []
+
+    async def watch() -> None:
+        await time.sleep(0.5)
+        for _ in range(3):
+            seen.append(rl.waiting)
+            await time.sleep(1.0)
+
+    await time.run([watch(), *(send(rl, api, 7) for _ in range(3))])
+    assert seen == [2, 1, 0]  # three to one private chat at 0, 1.05 and 2.1 s
+    assert rl.waiting == 0 and len(api.sent) == 3
