@@ -243,8 +243,14 @@ class Stage:
         raise TimeoutError("the bot did not become idle")
 
     def _handling(self) -> bool:
-        """Updates fetched and not yet handled, or a handler still running."""
+        """Updates fetched and not yet handled, a handler still running, or
+        messages the rate limiter holds back (a full overall window)."""
         app = self.app
         if app is None:
             return False
-        return not app.update_queue.empty() or app.update_processor.current_concurrent_updates > 0
+        held = getattr(app.bot.rate_limiter, "waiting", 0) > 0
+        return (
+            not app.update_queue.empty()
+            or app.update_processor.current_concurrent_updates > 0
+            or held
+        )
