@@ -1,6 +1,6 @@
 """The admins' "send again" button under the report of undelivered reminders.
 
-The report (bot/services/reminders.py `report_problems`) goes to BOT_ADMINS in
+The report (bot/services/reminder_reports.py `report_problems`) goes to BOT_ADMINS in
 private. Its button names the report, not the deliveries; the service decides
 who may press it and what moves. Here: answer the press, and take the button
 off the report once it has done its work (or can do nothing), so it is not
@@ -16,8 +16,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot.services import identity, reminders
-from bot.services.reminders import ResendOutcome, ResendResult
+from bot.services import identity, reminder_reports
+from bot.services.reminder_reports import ResendOutcome, ResendResult
 from bot.texts import format_datetime, t
 from handlers.context import BotApplication, BotContext
 from handlers.keyboards import RESEND_PATTERN, parse_resend_callback
@@ -40,7 +40,9 @@ async def on_resend(update: Update, context: BotContext) -> None:
     actor = await identity.actor_for(
         runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
     )
-    result = await reminders.resend_reported(runtime, actor, report_id, telegram_chat_id=chat.id)
+    result = await reminder_reports.resend_reported(
+        runtime, actor, report_id, telegram_chat_id=chat.id
+    )
     text = _answer(context, result)
     if result.outcome is ResendOutcome.RESENT:
         await query.answer(text)

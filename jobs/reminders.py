@@ -18,7 +18,7 @@ import asyncio
 import logging
 from datetime import time
 
-from bot.services import recurrence, reminders
+from bot.services import recurrence, reminder_reports, reminders
 from handlers.context import BotApplication, BotContext
 from jobs.sender import TelegramSender
 
@@ -42,11 +42,11 @@ async def sweep_job(context: BotContext) -> None:
         sender = _sender(context)
         result = await reminders.sweep(context.runtime, sender)
         if result.recovered or result.delivery.unknown or result.delivery.failed:
-            await reminders.report_problems(context.runtime, sender)  # tell the admins now
+            await reminder_reports.report_problems(context.runtime, sender)  # tell the admins now
 
 
 async def report_job(context: BotContext) -> None:
-    await reminders.report_problems(context.runtime, _sender(context))
+    await reminder_reports.report_problems(context.runtime, _sender(context))
 
 
 async def roll_over_job(context: BotContext) -> None:

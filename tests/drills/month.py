@@ -33,7 +33,7 @@ from bot.demo.stage import Stage
 from bot.domain.reminder_policy import plan as plan_reminders
 from bot.domain.rights import Role
 from bot.runtime import Runtime
-from bot.services import reminders
+from bot.services import reminder_reports, reminders
 from bot.services.reminders import Claimant, OutgoingMessage, schedule_task
 from jobs import digest as digest_job
 from jobs.sender import TelegramSender
@@ -306,7 +306,7 @@ class Drill:
 
     async def sweep(self) -> reminders.SweepResult:
         result = await reminders.sweep(self.runtime, self.sender(), claimant=self.claimant)
-        await reminders.report_problems(self.runtime, self.sender())
+        await reminder_reports.report_problems(self.runtime, self.sender())
         return result
 
     async def settle_sweeps(self, day: date, *, until: time = time(12, 0)) -> None:
@@ -601,7 +601,7 @@ class Drill:
         last = self.days[-1]
         await self.settle_sweeps(last, until=time(23, 0))
         await self.stage.idle()
-        await reminders.report_problems(self.runtime, self.sender())
+        await reminder_reports.report_problems(self.runtime, self.sender())
 
 
 def _after(moment: time, minutes: int) -> time:

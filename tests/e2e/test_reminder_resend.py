@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.runtime import Runtime
-from bot.services import reminders
+from bot.services import reminder_reports
 from bot.services.reminders import DeliveryPolicy
 from handlers.keyboards import parse_resend_callback
 from storage.models import OutboxState
@@ -59,7 +59,7 @@ async def test_an_admin_sends_again_a_reminder_telegram_never_confirmed(
         assert (row.state, row.doubtful_sends) == ("unknown", policy.max_doubtful_sends)
         assert len(await bot_texts(h, group)) == policy.max_doubtful_sends
 
-        assert await reminders.report_problems(e2e_runtime, sender(h)) == 1
+        assert await reminder_reports.report_problems(e2e_runtime, sender(h)) == 1
         report = await _report(h, admin["id"])
         button = _button(report)
         assert button is not None and button["text"] == "🔁 Gửi lại"

@@ -18,7 +18,7 @@ from bot.clock import ManualClock
 from bot.domain.rights import Role
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxConfig
-from bot.services import reminders
+from bot.services import reminder_reports, reminders
 from bot.services.reminders import DeliveryPolicy
 from handlers.keyboards import parse_task_callback
 from jobs.sender import TelegramSender
@@ -281,7 +281,7 @@ async def test_dropped_connections_are_sent_again_labelled_and_nothing_is_lost(
         for _ in range(policy.max_doubtful_sends):  # the repeats, on a good connection
             clock.advance(policy.repeat_after)
             await sweep(h)
-        reported = await reminders.report_problems(e2e_runtime, sender(h))
+        reported = await reminder_reports.report_problems(e2e_runtime, sender(h))
         first: Counter[int] = Counter()
         repeated: Counter[int] = Counter()
         for chat_id in world.groups.values():
@@ -394,7 +394,7 @@ async def test_removed_from_the_group_and_blocked_in_private(
         await planned_task(e2e_runtime, world.db, "STC", "T2", date(2024, 5, 20))
         clock.set(datetime(2024, 5, 17, 1, 0, 30, tzinfo=UTC))  # Friday: T2's BEFORE-1
         await sweep(h)
-        reported = await reminders.report_problems(e2e_runtime, sender(h))
+        reported = await reminder_reports.report_problems(e2e_runtime, sender(h))
         report = await last_text(h, world.id("Admin"))
     blocked = [r for r in await deliveries(e2e_runtime) if r.telegram_chat_id == world.id("Mai")]
     assert [r.state for r in blocked] == ["failed"]

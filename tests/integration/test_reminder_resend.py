@@ -1,4 +1,4 @@
-"""The admins' "send again" button (bot/services/reminders.py `resend_reported`),
+"""The admins' "send again" button (bot/services/reminder_reports.py `resend_reported`),
 on SQLite and PostgreSQL: which reported deliveries come back to 'pending',
 which do not, that a press works once, and that a press naming anything but
 its own report, or by anyone but an admin, moves nothing."""
@@ -16,16 +16,18 @@ from bot.clock import ManualClock
 from bot.domain.rights import Actor, Role
 from bot.runtime import Runtime
 from bot.services import identity
-from bot.services.reminders import (
+from bot.services.reminder_reports import (
     RESEND_DRAFT,
+    ResendOutcome,
+    report_problems,
+    resend_reported,
+)
+from bot.services.reminders import (
     Ambiguous,
     ChatGone,
     DeliveryPolicy,
     Rejected,
-    ResendOutcome,
     RetryLater,
-    report_problems,
-    resend_reported,
     sweep,
 )
 from storage.models import AuditEvent, Chat, Draft, ReminderDelivery, Task, TaskState

@@ -14,7 +14,8 @@ from sqlmodel import col
 
 from bot.clock import ManualClock
 from bot.runtime import Runtime
-from bot.services import reminders
+from bot.services import reminder_reports, reminders
+from bot.services.reminder_reports import report_problems
 from bot.services.reminders import (
     THIS_PROCESS,
     Ambiguous,
@@ -28,7 +29,6 @@ from bot.services.reminders import (
     deliver,
     plan_due,
     recover,
-    report_problems,
     schedule_task,
     sweep,
 )
@@ -565,8 +565,8 @@ async def test_settings_drive_the_policy(database: Database) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 async def test_problem_reasons_are_worded(runtime: Runtime, lang: str) -> None:
     for error in ("crash", "stale", "connection: x", "forbidden: y", "no_chat", "gave_up: z"):
-        assert reminders._reason(lang, error, 3) != ""
-    assert "Bad Request" in reminders._reason(lang, "rejected: Bad Request: x", 1)
+        assert reminder_reports._reason(lang, error, 3) != ""
+    assert "Bad Request" in reminder_reports._reason(lang, "rejected: Bad Request: x", 1)
 
 
 async def test_delivery_rows_follow_the_unique_key(runtime: Runtime, clock: ManualClock) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.rights import RULES, Action, Actor, Role, may
-from bot.services.reminders import _with_hint
+from bot.services.reminder_reports import _with_hint
 from bot.texts import t
 from handlers.keyboards import (
     MAX_CALLBACK_BYTES,
