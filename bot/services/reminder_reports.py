@@ -178,7 +178,7 @@ async def resend_reported(
         return ResendResult(ResendOutcome.REFUSED)
     now = runtime.now()
     async with unit_of_work(runtime) as session:
-        draft = await repo.locked_draft(session, report_id, RESEND_DRAFT)
+        draft = await drafts.locked(session, report_id, RESEND_DRAFT)
         payload = draft.payload if draft is not None else {}
         if (
             draft is None

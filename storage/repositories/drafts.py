@@ -58,6 +58,15 @@ async def get(session: AsyncSession, draft_id: int) -> Draft | None:
     return await session.get(Draft, draft_id)
 
 
+async def locked(session: AsyncSession, draft_id: int, kind: str) -> Draft | None:
+    """The draft `draft_id` if it is of `kind`; on PostgreSQL locked until the
+    transaction ends, so two presses on one button take turns."""
+    query = select(Draft).where(col(Draft.id) == draft_id, col(Draft.kind) == kind)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return (await session.execute(query)).scalars().first()
+
+
 async def set_prompt_message(session: AsyncSession, draft_id: int, message_id: int) -> None:
     draft = await session.get(Draft, draft_id)
     if draft is not None:

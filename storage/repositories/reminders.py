@@ -44,7 +44,6 @@ from storage.models import (
     Agency,
     Chat,
     Directive,
-    Draft,
     Member,
     OutboxState,
     ReminderDelivery,
@@ -712,15 +711,6 @@ async def reopen(
     rows = result.all()
     await mark_outbox(session, sorted({int(row[1]) for row in rows}), OutboxState.PENDING)
     return sorted((int(row[0]), int(row[2])) for row in rows)
-
-
-async def locked_draft(session: AsyncSession, draft_id: int, kind: str) -> Draft | None:
-    """The draft `draft_id` if it is of `kind`; on PostgreSQL locked until the
-    transaction ends, so two presses on one button take turns."""
-    query = select(Draft).where(col(Draft.id) == draft_id, col(Draft.kind) == kind)
-    if _is_postgres(session):
-        query = query.with_for_update()
-    return (await session.execute(query)).scalars().first()
 
 
 async def tasks_of_message(
