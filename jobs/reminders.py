@@ -3,7 +3,8 @@
 - the sweep (recover, plan, deliver) every minute, first at start-up so
   reminders that fell due while the bot was down go out at once (late);
 - the report of unknown/failed deliveries to the admins: right after a
-  sweep that found some (a crash recovered at start-up is reported at once),
+  sweep that found some (and a notice when a stopped process left sends in
+  doubt: they go out again, labelled),
   and every minute (offset from the sweep) for anything still unreported;
 - the daily roll-over of recurring duties (00:05 local), and once at start-up.
 
@@ -41,6 +42,11 @@ async def sweep_job(context: BotContext) -> None:
     async with _sweeping:
         sender = _sender(context)
         result = await reminders.sweep(context.runtime, sender)
+        if result.recovered:  # a process stopped mid-send: the admins hear it at once
+            repeat_at = context.runtime.now() + reminders.DEFAULT_DELIVERY.repeat_after
+            await reminder_reports.notify_recovered(
+                context.runtime, sender, count=result.recovered, repeat_at=repeat_at
+            )
         if result.recovered or result.delivery.unknown or result.delivery.failed:
             await reminder_reports.report_problems(context.runtime, sender)  # tell the admins now
 

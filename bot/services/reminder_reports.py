@@ -36,7 +36,7 @@ from bot.services.reminders import (
     TaskRow,
     unit_of_work,
 )
-from bot.texts import t
+from bot.texts import format_datetime, t
 from storage.models import Chat, OutboxState
 from storage.repositories import drafts
 from storage.repositories import reminders as repo
@@ -101,6 +101,29 @@ async def report_problems(runtime: Runtime, sender: Sender, *, limit: int = 500)
             return 0
         await repo.mark_reported(session, ids, runtime.now())
     return len(rows)
+
+
+async def notify_recovered(
+    runtime: Runtime, sender: Sender, *, count: int, repeat_at: datetime
+) -> bool:
+    """Tell the admins that a process stopped while sending `count` reminders.
+
+    Whether those arrived cannot be known; they go out again at `repeat_at`,
+    labelled, unless someone answers the first copy meanwhile (`recover`).
+    The admins hear it now, not only if every repeat fails too."""
+    if not count or not runtime.settings.BOT_ADMINS:
+        return False
+    lang = runtime.language
+    when = format_datetime(repeat_at, runtime.settings.timezone)
+    text = t(lang, "reminder.admin.recovered", count=count, time=when)
+    told = False
+    for admin in runtime.settings.BOT_ADMINS:
+        try:
+            await sender.send(OutgoingMessage(admin, text))
+            told = True
+        except SendFailure as failure:
+            log.warning("could not tell admin %s about a stopped send: %s", admin, failure)
+    return told
 
 
 # ---------------------------------------------------------------- sending again on request

@@ -95,6 +95,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bot stopped while sending. It will <b>not send them again</b>; please check these "
         "chats and remind by hand if needed:",
     ),
+    "reminder.admin.recovered": (
+        "⚠️ <b>Bot dừng đột ngột khi đang gửi {count} tin nhắc</b>\n"
+        "Không biết Telegram đã nhận các tin này hay chưa. Bot sẽ gửi lại lúc {time}, có ghi "
+        "chú «gửi lại», trừ tin nào đã có người trả lời trong lúc chờ. Nếu Telegram vẫn không "
+        "xác nhận, bot sẽ báo lại để anh/chị kiểm tra.",
+        "⚠️ <b>The bot stopped while sending {count} reminder(s)</b>\n"
+        "Whether Telegram received them cannot be known. The bot sends them again at {time}, "
+        "marked “sent again”, except those someone has answered meanwhile. If Telegram still "
+        "does not confirm them, the bot reports them for you to check.",
+    ),
     "reminder.admin.failed": (
         "❌ <b>Tin nhắc không gửi được</b>",
         "❌ <b>Reminders that could not be sent</b>",

@@ -256,6 +256,14 @@ async def test_kill_9_in_the_middle_of_sweeps_never_sends_twice_and_loses_nothin
 
         process = await _start(env, log)  # the clean run: recovers, finishes the sweep
         await _wait_for(lambda: _settled(database), 60, "reminders did not settle")
+
+        async def admin_told() -> bool:
+            return any(
+                "Bot dừng đột ngột khi đang gửi" in m.get("text", "")
+                for m in await client.messages(prepared.admin)
+            )
+
+        await _wait_for(admin_told, 30, "the admins were not told about the sends in doubt")
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 30) == 0
         in_doubt = await _repeats_due_now(database)
