@@ -204,9 +204,10 @@ def apply_change(task: Task, change: Change, *, now: datetime, today: date) -> N
     elif change.kind is ChangeKind.BLOCKED:
         _reopen(task)
         task.blocked_reason = (change.reason or "").strip()
-    elif change.kind is ChangeKind.NOT_STARTED:
+    elif change.kind is ChangeKind.NOT_STARTED:  # takes back earlier reports (rollup)
         _reopen(task)
         task.progress = 0
+        task.blocked_reason = None
 
 
 def _reopen(task: Task) -> None:

@@ -125,3 +125,19 @@ def test_a_hundred_percent_is_done_and_undo_restores_a_snapshot() -> None:
         None,
         None,
     )
+
+
+def test_not_started_takes_back_progress_and_an_old_blocker() -> None:
+    """'Chưa triển khai' after 'vướng ...': the task is not started, not blocked
+    (the roll-up's rule: a later not-started report takes earlier ones back)."""
+    from datetime import UTC, datetime
+
+    from bot.domain.rollup import is_blocked
+
+    task = Task(workspace_id=1, directive_id=1, agency_id=1, code="T1", action="x", progress=40)
+    now = datetime(2024, 5, 13, tzinfo=UTC)
+    apply_change(task, Change(ChangeKind.BLOCKED, reason="chờ ý kiến Bộ"), now=now, today=TODAY)
+    assert is_blocked(task.state, task.blocked_reason)
+    apply_change(task, Change(ChangeKind.NOT_STARTED), now=now, today=TODAY)
+    assert (task.progress, task.blocked_reason) == (0, None)
+    assert not is_blocked(task.state, task.blocked_reason)
