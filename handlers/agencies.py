@@ -16,11 +16,10 @@ from bot.services import agencies
 from bot.services.agencies import AgencyChangeError, AgencyPage
 from bot.services.workspaces import NoWorkspace, Refused, target_workspace
 from bot.texts import t
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, sender_of
 from handlers.onboarding import (
     ID,
     PAGE,
-    actor_of,
     bad_callback,
     edit,
     lang,
@@ -58,7 +57,7 @@ def render_page(language: str, page: AgencyPage) -> tuple[str, InlineKeyboardMar
 
 async def agencies_command(update: Update, context: BotContext) -> None:
     language, runtime = lang(context), context.runtime
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     args = context.args or []
     verb = args[0].lower() if args else ""
@@ -117,7 +116,7 @@ async def agencies_callback(update: Update, context: BotContext) -> None:
     if parsed is None:
         await bad_callback(update, context, Action.VIEW_WORKSPACE)
         return
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     try:
         page = await agencies.list_page(

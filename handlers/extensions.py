@@ -24,18 +24,16 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.services import extensions as extension_service
-from bot.services import identity
 from bot.services import status as status_service
 from bot.services.extensions import ExtensionOutcome, ExtensionResult, ExtensionView
 from bot.services.status import Origin, TaskView
 from bot.texts import Raw, format_datetime, t
 from handlers import status_callbacks as callbacks
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, sender_of
 
 if TYPE_CHECKING:
     from handlers.replies import Conversation
@@ -175,9 +173,7 @@ async def on_decision(update: Update, context: BotContext) -> None:
     if pressed is None or message is None or chat is None or user is None:
         await query.answer(t(lang, "status.toast.expired"))
         return
-    actor = await identity.actor_for(
-        context.runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
-    )
+    actor = await sender_of(update, context)
     origin = Origin(
         telegram_user_id=user.id,
         name=user.full_name,
@@ -248,9 +244,7 @@ async def finish_deny(
     lang = context.runtime.language
     reason = text.strip()
     reason_value = None if reason in ("", "-", "—") else reason
-    actor = await identity.actor_for(
-        context.runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
-    )
+    actor = await sender_of(update, context)
     origin = Origin(
         telegram_user_id=user.id,
         name=user.full_name,

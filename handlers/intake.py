@@ -45,7 +45,6 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -62,7 +61,7 @@ from bot.services import intake as service
 from bot.services.intake import AgencyRef, IntakeSession, Step
 from bot.texts import Raw, format_date, t
 from bot.texts.intake import render_preview
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, is_private, sender_of
 
 log = logging.getLogger("nhacviec.intake")
 
@@ -90,10 +89,6 @@ def _lang(context: BotContext) -> str:
     return context.runtime.language
 
 
-def _private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-
-
 def _mention(update: Update, user_id: int) -> Raw:
     user = update.effective_user
     name = html.escape(user.first_name if user else str(user_id))
@@ -102,7 +97,7 @@ def _mention(update: Update, user_id: int) -> Raw:
 
 def _who(update: Update, user_id: int) -> Raw:
     """A mention in groups (a selective ForceReply targets the mentioned user)."""
-    if _private(update):
+    if is_private(update):
         return Raw("")
     return Raw(f"{_mention(update, user_id)}: ")
 
@@ -120,16 +115,6 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 def _clip(text: str, limit: int = _LABEL) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-async def _actor(update: Update, context: BotContext) -> Actor:
-    assert update.effective_user is not None and update.effective_chat is not None
-    return await identity.actor_for(
-        context.runtime,
-        update.effective_user.id,
-        update.effective_chat.id,
-        private=_private(update),
-    )
 
 
 async def _may(update: Update, context: BotContext, actor: Actor, workspace_id: int | None) -> bool:
@@ -298,7 +283,7 @@ async def _ask(
     context: BotContext, update: Update, intake: IntakeSession, text: str, *, reply_to: int | None
 ) -> None:
     """A question whose answer is typed: a ForceReply in groups."""
-    markup = None if _private(update) else ForceReply(selective=True)
+    markup = None if is_private(update) else ForceReply(selective=True)
     reply = (
         ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
         if reply_to is not None
@@ -327,7 +312,7 @@ async def new_command(update: Update, context: BotContext) -> None:
         await _take_source(update, context, intake, message, text=rest)
         return
     lang = _lang(context)
-    if _private(update):
+    if is_private(update):
         prompt = await message.reply_text(t(lang, "intake.prompt.private"))
     else:
         prompt = await message.reply_text(
@@ -354,7 +339,7 @@ async def _begin(update: Update, context: BotContext) -> IntakeSession | None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     assert message is not None and user is not None and chat is not None
     lang = _lang(context)
-    actor = await _actor(update, context)
+    actor = await sender_of(update, context)
     if not await _may(update, context, actor, actor.workspace_id):
         await message.reply_text(t(lang, "refused"))
         return None
@@ -380,7 +365,7 @@ async def on_message(update: Update, context: BotContext) -> None:
         if replied.from_user is None or replied.from_user.id != context.bot.id:
             return
         reply_to = replied.message_id
-    private = _private(update)
+    private = is_private(update)
     intake = await service.session_for_message(
         context.runtime, chat.id, user.id, reply_to, private=private and reply_to is None
     )
@@ -427,7 +412,7 @@ async def _handle_answer(
 async def _still_allowed(
     update: Update, context: BotContext, intake: IntakeSession, message: Message
 ) -> bool:
-    actor = await _actor(update, context)
+    actor = await sender_of(update, context)
     if await _may(update, context, actor, intake.workspace_id):
         return True
     await message.reply_text(t(_lang(context), "refused"))
@@ -475,7 +460,7 @@ async def _take_source(
     intake.bump()
     from_text = document is None or text is not None
     intake.continuable_until = (
-        runtime.now() + CONTINUATION_WINDOW if from_text and _private(update) else None
+        runtime.now() + CONTINUATION_WINDOW if from_text and is_private(update) else None
     )
     await show_preview(context, intake)
 
@@ -684,7 +669,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if intake is None:
         await query.answer(t(lang, "intake.expired"), show_alert=True)
         return
-    actor = await _actor(update, context)
+    actor = await sender_of(update, context)
     if not await _may(update, context, actor, intake.workspace_id):
         await query.answer(t(lang, "refused"), show_alert=True)
         return
@@ -721,7 +706,7 @@ async def _save(update: Update, context: BotContext, intake: IntakeSession, _: P
     await query.answer()
     await service.discard(context.runtime, intake.draft_id)
     await _strip(context, intake.chat_id, intake.preview_message_ids)
-    actor = await _actor(update, context)
+    actor = await sender_of(update, context)
     await identity.record(
         context.runtime,
         actor,

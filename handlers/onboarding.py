@@ -14,18 +14,17 @@ import logging
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
-from bot.domain.rights import Action, Actor, Role
+from bot.domain.rights import Action, Role
 from bot.domain.text import fold
 from bot.services import agencies, chats, identity, onboarding
 from bot.services.agencies import AgencyInfo
 from bot.services.onboarding import InviteInfo, JoinOutcome, JoinResult, UserRef
 from bot.services.workspaces import NoWorkspace, Refused, target_workspace
 from bot.texts import Raw, format_datetime, t
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, is_private, sender_of
 from storage.models import ChatPurpose
 
 log = logging.getLogger("nhacviec.onboarding")
@@ -58,20 +57,6 @@ def user_ref(update: Update) -> UserRef:
     return UserRef(user.id, user.full_name, user.username)
 
 
-def is_private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-
-
-async def actor_of(update: Update, context: BotContext) -> Actor:
-    assert update.effective_user is not None and update.effective_chat is not None
-    return await identity.actor_for(
-        context.runtime,
-        update.effective_user.id,
-        update.effective_chat.id,
-        private=is_private(update),
-    )
-
-
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     message = update.effective_message
     if message is not None:
@@ -92,7 +77,7 @@ async def bad_callback(update: Update, context: BotContext, action: Action) -> N
     done; the attempt is audited."""
     query = update.callback_query
     assert query is not None
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     await identity.record(
         context.runtime,
         actor,
@@ -190,7 +175,7 @@ def render_invite(context: BotContext, invite: InviteInfo) -> str:
 
 async def invite_command(update: Update, context: BotContext) -> None:
     runtime, language = context.runtime, lang(context)
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     query = " ".join(context.args or []).strip()
     try:
@@ -259,7 +244,7 @@ async def invite_callback(update: Update, context: BotContext) -> None:
         return
     kind, workspace_id, value = parsed["kind"], int(parsed["ws"]), int(parsed["value"])
     runtime = context.runtime
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     try:
         if kind == "p":
@@ -371,7 +356,7 @@ async def _announce(context: BotContext, result: JoinResult, user: UserRef) -> N
 
 async def leave_command(update: Update, context: BotContext) -> None:
     language = lang(context)
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     try:
         workspace, member = await onboarding.leave(context.runtime, actor, telegram_chat_id=chat_id)
@@ -398,7 +383,7 @@ async def leave_command(update: Update, context: BotContext) -> None:
 
 async def remove_command(update: Update, context: BotContext) -> None:
     runtime, language = context.runtime, lang(context)
-    actor = await actor_of(update, context)
+    actor = await sender_of(update, context)
     chat_id = update.effective_chat.id if update.effective_chat else None
     args = context.args or []
     try:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot.services import identity, reminder_reports
+from bot.services import reminder_reports
 from bot.services.reminder_reports import ResendOutcome, ResendResult
 from bot.texts import format_datetime, t
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, sender_of
 from handlers.keyboards import RESEND_PATTERN, parse_resend_callback
 
 log = logging.getLogger("nhacviec.reminder_admin")
@@ -37,9 +36,7 @@ async def on_resend(update: Update, context: BotContext) -> None:
     if report_id is None or message is None or chat is None or user is None:
         await query.answer(t(lang, "reminder.resend.expired"), show_alert=True)
         return
-    actor = await identity.actor_for(
-        runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
-    )
+    actor = await sender_of(update, context)
     result = await reminder_reports.resend_reported(
         runtime, actor, report_id, telegram_chat_id=chat.id
     )

@@ -56,7 +56,7 @@ from bot.services.status import (
 from bot.texts import Raw, t
 from handlers import extensions as extension_handlers
 from handlers import status_callbacks as callbacks
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, actor_of, is_private
 from handlers.keyboards import (
     TaskAction,
     TaskCallback,
@@ -122,10 +122,10 @@ async def conversation(
     update: Update, context: BotContext, *, reply_to: int | None, reminder_id: int | None = None
 ) -> Conversation | None:
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    actor = await actor_of(update, context)
+    if chat is None or user is None or actor is None:
         return None
-    private = chat.type == ChatType.PRIVATE
-    actor = await identity.actor_for(context.runtime, user.id, chat.id, private=private)
+    private = is_private(update)
     return Conversation(
         chat_id=chat.id,
         user_id=user.id,

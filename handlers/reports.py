@@ -11,13 +11,11 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
-from bot.domain.rights import Actor
 from bot.services import digest as digest_service
-from bot.services import identity
 from bot.services import reports as report_service
 from bot.services.reports import LoadOutcome
 from bot.texts import t
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, actor_of
 
 
 def _no_workspace_key(chat_type: str) -> str:
@@ -27,18 +25,9 @@ def _no_workspace_key(chat_type: str) -> str:
     return "onboarding.no_workspace.group"
 
 
-async def _actor(update: Update, context: BotContext) -> Actor | None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return None
-    return await identity.actor_for(
-        context.runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
-    )
-
-
 async def digest_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if message is None or chat is None or actor is None:
         return
     lang = context.runtime.language
@@ -59,7 +48,7 @@ async def digest_command(update: Update, context: BotContext) -> None:
 
 async def report_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if message is None or chat is None or actor is None:
         return
     lang = context.runtime.language

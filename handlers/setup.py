@@ -22,7 +22,7 @@ from bot.services import agencies, chats
 from bot.services.chats import SetupMenu, SetupResult, SetupStep
 from bot.services.workspaces import NoWorkspace, Refused, WorkspaceInfo
 from bot.texts import t
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, is_private
 from handlers.onboarding import (
     ID,
     PAGE,
@@ -30,7 +30,6 @@ from handlers.onboarding import (
     agency_button,
     bad_callback,
     edit,
-    is_private,
     lang,
     nav_row,
     no_workspace,

@@ -15,18 +15,16 @@ import logging
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.rights import Actor, Role
 from bot.domain.rollup import Category
-from bot.services import identity
 from bot.services import overview as overview_service
 from bot.services.overview import Counts, GroupLine, Overview, Scope, TaskLine, ViewOutcome
 from bot.texts import Raw, t
 from handlers import status_callbacks as callbacks
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication, BotContext, actor_of
 
 log = logging.getLogger("nhacviec.status_view")
 
@@ -217,15 +215,6 @@ def _navigation(lang: str, view: Overview, actor: Actor) -> list[list[InlineKeyb
 # ---------------------------------------------------------------- handlers
 
 
-async def _actor(update: Update, context: BotContext) -> Actor | None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return None
-    return await identity.actor_for(
-        context.runtime, user.id, chat.id, private=chat.type == ChatType.PRIVATE
-    )
-
-
 def _outcome_text(lang: str, view: Overview) -> str | None:
     if view.outcome is ViewOutcome.REFUSED:
         return t(lang, "refused")
@@ -238,7 +227,7 @@ async def show(
     update: Update, context: BotContext, scope: Scope, target: int = 0, page: int = 0
 ) -> None:
     message, chat = update.effective_message, update.effective_chat
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if message is None or chat is None or actor is None:
         return
     lang = context.runtime.language
@@ -259,7 +248,7 @@ QUERY_ECHO_LIMIT = 80
 
 async def status_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if message is None or actor is None:
         return
     lang = context.runtime.language
@@ -289,7 +278,7 @@ async def overdue_command(update: Update, context: BotContext) -> None:
 
 
 async def tasks_command(update: Update, context: BotContext) -> None:
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if actor is None:
         return
     scope, target = overview_service.default_scope(actor)
@@ -303,7 +292,7 @@ async def on_view_button(update: Update, context: BotContext) -> None:
     lang = context.runtime.language
     pressed = callbacks.parse(query.data)
     message = query.message if isinstance(query.message, Message) else None
-    actor = await _actor(update, context)
+    actor = await actor_of(update, context)
     if pressed is None or pressed.scope is None or message is None or actor is None:
         await query.answer(t(lang, "status.toast.expired"))
         return
