@@ -70,9 +70,13 @@ async def check(
     agency_id: int | None = None,
     telegram_chat_id: int | None = None,
     detail: dict[str, object] | None = None,
+    author_id: int | None = None,
 ) -> bool:
-    """Decide, and write a refusal to the audit log (refusals are always kept)."""
-    allowed = may(actor, action, workspace_id=workspace_id, agency_id=agency_id)
+    """Decide, and write a refusal to the audit log (refusals are always kept).
+    `author_id`: for an action on a change (undo), who made it."""
+    allowed = may(
+        actor, action, workspace_id=workspace_id, agency_id=agency_id, author_id=author_id
+    )
     if not allowed:
         await record(
             runtime,

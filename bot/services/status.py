@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.replies.model import ReplyKind, ReplyReading, changes_task, needs_confirmation
-from bot.domain.rights import Action, Actor, Role, may
+from bot.domain.rights import Action, Actor, Role
 from bot.runtime import Runtime
 from bot.services import identity, recurrence
 from bot.services import reminders as reminder_service
@@ -568,7 +568,7 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
         await identity.record(
             runtime,
             actor,
-            Action.UPDATE_TASK.value,
+            Action.UNDO_CHANGE.value,
             allowed=False,
             telegram_chat_id=origin.telegram_chat_id,
             detail={"undo": update_id, "missing": True},
@@ -578,21 +578,16 @@ async def undo(runtime: Runtime, actor: Actor, update_id: int, origin: Origin) -
     if view is None:
         return ChangeResult(Outcome.REFUSED)
     author = original.by_telegram_user_id
-    if not may(
+    if not await identity.check(
+        runtime,
         actor,
         Action.UNDO_CHANGE,
         workspace_id=view.workspace_id,
         agency_id=view.agency_id,
         author_id=author,
+        telegram_chat_id=origin.telegram_chat_id,
+        detail={"undo": update_id, "task_id": task_id, "author": author},
     ):
-        await identity.record(
-            runtime,
-            actor,
-            Action.UNDO_CHANGE.value,
-            allowed=False,
-            telegram_chat_id=origin.telegram_chat_id,
-            detail={"undo": update_id, "task_id": task_id, "author": author},
-        )
         return ChangeResult(Outcome.NOT_AUTHOR, view)
     now = runtime.now()
     async with runtime.database.session() as session:

@@ -83,7 +83,13 @@ async def test_a_colleague_may_not_undo_the_author_or_a_coordinator_may(
             await session.execute(select(AuditEvent).where(AuditEvent.allowed == False))  # noqa: E712
         ).scalars()
     assert audit.telegram_user_id == COLLEAGUE
-    assert audit.detail == {"undo": done, "task_id": t1, "author": FOCAL_STP}
+    assert audit.action == "undo_change"
+    assert {k: audit.detail[k] for k in ("undo", "task_id", "author")} == {
+        "undo": done,
+        "task_id": t1,
+        "author": FOCAL_STP,
+    }
+    assert audit.detail["target_workspace"] is not None  # the task's, as every refusal
 
     undone = await status_service.undo(
         runtime, await actor(runtime, COORDINATOR), done, origin(COORDINATOR)
