@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from bot.clock import ManualClock
 from bot.rate_limit import SlidingWindowRateLimiter
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
+from bot.sandbox.ptb import wait_until_idle
 from handlers.context import BotApplication, BotContext
 
 JSON = dict[str, Any]
@@ -227,30 +227,4 @@ class Stage:
     async def idle(self, quiet_for: float = 0.05, timeout: float = 20.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has handled every update and stopped calling the API
         (other than polling) for `quiet_for` seconds."""
-        deadline = time.monotonic() + timeout
-        last_calls = -1
-        quiet_since = time.monotonic()
-        while time.monotonic() < deadline:
-            stats = await self.api.call("stats")
-            calls = sum(n for method, n in stats["requests"].items() if method != "getUpdates")
-            busy = stats["pending_updates"] > 0 or self._handling()
-            if busy or calls != last_calls:
-                last_calls = calls
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= quiet_for:
-                return
-            await asyncio.sleep(0.02)
-        raise TimeoutError("the bot did not become idle")
-
-    def _handling(self) -> bool:
-        """Updates fetched and not yet handled, a handler still running, or
-        messages the rate limiter holds back (a full overall window)."""
-        app = self.app
-        if app is None:
-            return False
-        held = getattr(app.bot.rate_limiter, "waiting", 0) > 0
-        return (
-            not app.update_queue.empty()
-            or app.update_processor.current_concurrent_updates > 0
-            or held
-        )
+        await wait_until_idle(self.api, self.app, quiet_for=quiet_for, timeout=timeout)

@@ -12,8 +12,6 @@ asserting that it said nothing, or changed nothing).
 
 from __future__ import annotations
 
-import asyncio
-import time
 from types import TracebackType
 from typing import Any
 
@@ -22,7 +20,7 @@ from pydantic import SecretStr
 from bot.app import build_application
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox, SandboxClient, SandboxConfig
-from bot.sandbox.ptb import polling
+from bot.sandbox.ptb import polling, wait_until_idle
 from handlers.context import BotApplication
 
 JSON = dict[str, Any]
@@ -125,19 +123,4 @@ class BotHarness:
     async def idle(self, quiet_for: float = 0.15, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until every posted update is handled and the bot stopped calling
         the API (other than polling) for `quiet_for` seconds."""
-        deadline = time.monotonic() + timeout
-        last_calls = -1
-        quiet_since = time.monotonic()
-        while time.monotonic() < deadline:
-            stats = await self.client.stats()
-            calls = sum(n for method, n in stats["requests"].items() if method != "getUpdates")
-            busy = stats["pending_updates"] > 0 or not self.app.update_queue.empty()
-            # Messages the rate limiter holds back (one a second to a private chat).
-            busy = busy or getattr(self.app.bot.rate_limiter, "waiting", 0) > 0
-            if busy or calls != last_calls:
-                last_calls = calls
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= quiet_for:
-                return
-            await asyncio.sleep(0.02)
-        raise TimeoutError("the bot did not become idle")
+        await wait_until_idle(self.client, self.app, quiet_for=quiet_for, timeout=timeout)
