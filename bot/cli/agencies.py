@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.settings_loader import load_settings
+from bot.cli.console import open_runtime, run, say
 from bot.domain.rights import rights_table_markdown
 from bot.registry_files import RegistryFileError, decode_registry_bytes, registry_format
-from bot.runtime import Runtime
 from bot.services import agencies, workspaces
 from bot.services.workspaces import WorkspaceLookupError
 from bot.texts import MESSAGES, catalogs, t
@@ -28,7 +25,6 @@ assert catalogs  # every room's texts are registered before MESSAGES is read
 
 EXIT_FILE = 1
 EXIT_CONFIG = 2
-_TAG = re.compile(r"</?\w+>")
 
 
 def register(subparsers: Any) -> None:
@@ -52,60 +48,31 @@ def register(subparsers: Any) -> None:
     rights.set_defaults(func=rights_command)
 
 
-def plain(text: str) -> str:
-    """Terminal output: catalog HTML without tags or entities."""
-    return html.unescape(_TAG.sub("", text))
-
-
-def _say(lang: str, key: str, /, *, file: Any = None, **params: object) -> None:
-    print(plain(t(lang, key, **params)), file=file or sys.stdout)
-
-
-def _runtime() -> Runtime | None:
-    settings = load_settings()
-    if settings is None:
-        return None
-    from bot.cli.serve import migrate
-
-    migrate(settings)
-    return Runtime.from_settings(settings)
-
-
-def _run(runtime: Runtime, coroutine: Any) -> Any:
-    async def _wrapped() -> Any:
-        try:
-            return await coroutine
-        finally:
-            await runtime.database.dispose()
-
-    return asyncio.run(_wrapped())
-
-
 def import_command(args: argparse.Namespace) -> int:
     path: Path = args.file
     fmt = registry_format(path.name)
     if fmt is None:
         lang = "en" if os.environ.get("BOT_LANGUAGE") == "en" else "vi"
-        _say(lang, "onboarding.cli.bad_format", file=sys.stderr, path=path)
+        say(lang, "onboarding.cli.bad_format", file=sys.stderr, path=path)
         return EXIT_FILE
-    runtime = _runtime()
+    runtime = open_runtime()
     if runtime is None:
         return EXIT_CONFIG
     lang = runtime.language
     try:
         text = decode_registry_bytes(path.read_bytes())
-        result = _run(runtime, agencies.import_registry(runtime, text, fmt, args.workspace))
+        result = run(runtime, agencies.import_registry(runtime, text, fmt, args.workspace))
     except OSError as error:
-        _run(runtime, asyncio.sleep(0))  # dispose of the engine
-        _say(lang, "onboarding.cli.no_file", file=sys.stderr, path=path, error=error.strerror)
+        run(runtime, asyncio.sleep(0))  # dispose of the engine
+        say(lang, "onboarding.cli.no_file", file=sys.stderr, path=path, error=error.strerror)
         return EXIT_FILE
     except RegistryFileError as error:
         print_problems(lang, path, error)
         return EXIT_FILE
     except agencies.ImportConflictError as error:
-        _say(lang, "onboarding.cli.failed", file=sys.stderr, path=path)
+        say(lang, "onboarding.cli.failed", file=sys.stderr, path=path)
         for conflict in error.conflicts:
-            _say(
+            say(
                 lang,
                 "onboarding.cli.conflict",
                 file=sys.stderr,
@@ -122,19 +89,19 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def print_problems(lang: str, path: Path, error: RegistryFileError) -> None:
-    _say(lang, "onboarding.cli.failed", file=sys.stderr, path=path)
+    say(lang, "onboarding.cli.failed", file=sys.stderr, path=path)
     for problem in error.problems:
         key = f"onboarding.problem.{problem.code.value}"
         message = t(lang, key, detail=problem.detail) if key in MESSAGES else problem.code.value
-        _say(lang, "onboarding.cli.problem", file=sys.stderr, line=problem.line, message=message)
+        say(lang, "onboarding.cli.problem", file=sys.stderr, line=problem.line, message=message)
 
 
 def print_result(lang: str, result: agencies.ImportResult) -> None:
     workspace = result.workspace
     if result.workspace_created:
-        _say(lang, "onboarding.cli.workspace_created", name=workspace.name, id=workspace.id)
+        say(lang, "onboarding.cli.workspace_created", name=workspace.name, id=workspace.id)
     total = len(result.created) + len(result.updated) + len(result.unchanged)
-    _say(
+    say(
         lang,
         "onboarding.cli.imported",
         total=total,
@@ -145,13 +112,13 @@ def print_result(lang: str, result: agencies.ImportResult) -> None:
         unchanged=len(result.unchanged),
     )
     if result.kept:
-        _say(lang, "onboarding.cli.kept", count=len(result.kept), codes=", ".join(result.kept))
+        say(lang, "onboarding.cli.kept", count=len(result.kept), codes=", ".join(result.kept))
 
 
 def _print_workspaces(lang: str, error: WorkspaceLookupError) -> None:
-    _say(lang, "onboarding.cli.workspace_ambiguous", file=sys.stderr)
+    say(lang, "onboarding.cli.workspace_ambiguous", file=sys.stderr)
     for workspace in error.candidates:
-        _say(
+        say(
             lang,
             "onboarding.cli.workspace_line",
             file=sys.stderr,
@@ -161,7 +128,7 @@ def _print_workspaces(lang: str, error: WorkspaceLookupError) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    runtime = _runtime()
+    runtime = open_runtime()
     if runtime is None:
         return EXIT_CONFIG
     lang = runtime.language
@@ -185,25 +152,25 @@ def list_command(args: argparse.Namespace) -> int:
         return workspace, rows
 
     try:
-        found = _run(runtime, _list())
+        found = run(runtime, _list())
     except WorkspaceLookupError as error:
         _print_workspaces(lang, error)
         return EXIT_CONFIG
     if found is None:
-        _say(lang, "onboarding.cli.no_workspace", file=sys.stderr)
+        say(lang, "onboarding.cli.no_workspace", file=sys.stderr)
         return EXIT_CONFIG
     workspace, rows = found
-    _say(lang, "onboarding.cli.list_header", name=workspace.name, id=workspace.id, count=len(rows))
+    say(lang, "onboarding.cli.list_header", name=workspace.name, id=workspace.id, count=len(rows))
     for row in rows:
         print(f"{row.code:<16} {row.category:<11} {row.name}")
     return 0
 
 
 def workspaces_command(_args: argparse.Namespace) -> int:
-    runtime = _runtime()
+    runtime = open_runtime()
     if runtime is None:
         return EXIT_CONFIG
-    for workspace in _run(runtime, workspaces.list_workspaces(runtime)):
+    for workspace in run(runtime, workspaces.list_workspaces(runtime)):
         print(f"{workspace.id:>4}  {workspace.level:<9} {workspace.name}")
     return 0
 

@@ -13,15 +13,13 @@ workspace, bad settings).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.cli.agencies import plain
-from bot.cli.settings_loader import load_settings
+from bot.cli.console import open_runtime, plain, run, say
 from bot.runtime import Runtime
 from bot.services import intake, workspaces
 from bot.services.workspaces import WorkspaceLookupError
@@ -47,46 +45,28 @@ def register(commands: Any) -> None:
     parser.set_defaults(func=import_command)
 
 
-def _say(lang: str, key: str, /, *, file: Any = None, **params: object) -> None:
-    print(plain(t(lang, key, **params)), file=file or sys.stdout)
-
-
-def _run(runtime: Runtime, coroutine: Any) -> Any:
-    async def _wrapped() -> Any:
-        try:
-            return await coroutine
-        finally:
-            await runtime.database.dispose()
-
-    return asyncio.run(_wrapped())
-
-
 def import_command(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     lang = "en" if os.environ.get("BOT_LANGUAGE") == "en" else "vi"
     path: Path = args.file
     try:
         data = path.read_bytes()
     except OSError as error:
-        _say(lang, "intake.cli.no_file", file=sys.stderr, path=path, error=error.strerror)
+        say(lang, "intake.cli.no_file", file=sys.stderr, path=path, error=error.strerror)
         return EXIT_BAD_INPUT
-    settings = load_settings()
-    if settings is None:
+    runtime = open_runtime()
+    if runtime is None:
         return EXIT_BAD_INPUT
-    from bot.cli.serve import migrate
-
-    migrate(settings)
-    runtime = Runtime.from_settings(settings)
     lang = runtime.language
     try:
-        preview = _run(runtime, _preview(runtime, args.workspace, path.name, data))
+        preview = run(runtime, _preview(runtime, args.workspace, path.name, data))
     except WorkspaceLookupError as error:
         _workspace_problem(lang, error)
         return EXIT_BAD_INPUT
     except intake.UnreadableFile as error:
-        _say(lang, f"intake.unreadable.{error.reason}", file=sys.stderr, name=error.file_name)
+        say(lang, f"intake.unreadable.{error.reason}", file=sys.stderr, name=error.file_name)
         return EXIT_BAD_INPUT
     except intake.EmptySource:
-        _say(lang, "intake.unreadable.empty", file=sys.stderr, name=path.name)
+        say(lang, "intake.unreadable.empty", file=sys.stderr, name=path.name)
         return EXIT_BAD_INPUT
     for chunk in render_preview(lang, preview, chat=False):
         print(plain(chunk))
@@ -95,18 +75,18 @@ def import_command(args: argparse.Namespace, ask: Callable[[str], str] = input) 
         _say_duplicate(lang, preview.duplicate)
         return EXIT_NOT_SAVED
     if not preview.task_count:
-        _say(lang, "intake.nothing_to_save", file=sys.stderr)
+        say(lang, "intake.nothing_to_save", file=sys.stderr)
         return EXIT_NOT_SAVED
     if preview.unmatched and not args.yes and not _confirmed(lang, preview, ask):
-        _say(lang, "intake.cli.declined")
+        say(lang, "intake.cli.declined")
         return EXIT_NOT_SAVED
     try:
-        saved = _run(runtime, intake.save(runtime, preview))
+        saved = run(runtime, intake.save(runtime, preview))
     except intake.DuplicateDirective as error:
         _say_duplicate(lang, error.duplicate)
         return EXIT_NOT_SAVED
     except intake.NothingToSave:
-        _say(lang, "intake.nothing_to_save", file=sys.stderr)
+        say(lang, "intake.nothing_to_save", file=sys.stderr)
         return EXIT_NOT_SAVED
     _print_saved(lang, saved)
     return EXIT_SAVED
@@ -114,7 +94,7 @@ def import_command(args: argparse.Namespace, ask: Callable[[str], str] = input) 
 
 def _say_duplicate(lang: str, duplicate: intake.Duplicate) -> None:
     created = duplicate.created_at
-    _say(
+    say(
         lang,
         "intake.duplicate",
         file=sys.stderr,
@@ -138,20 +118,20 @@ async def _preview(
 
 def _workspace_problem(lang: str, error: WorkspaceLookupError) -> None:
     if not error.candidates:
-        _say(lang, "intake.cli.no_workspace", file=sys.stderr)
+        say(lang, "intake.cli.no_workspace", file=sys.stderr)
         return
-    _say(lang, "intake.cli.workspace_ambiguous", file=sys.stderr)
+    say(lang, "intake.cli.workspace_ambiguous", file=sys.stderr)
     for workspace in error.candidates:
-        _say(
+        say(
             lang, "intake.cli.workspace_line", file=sys.stderr, id=workspace.id, name=workspace.name
         )
 
 
 def _confirmed(lang: str, preview: intake.IntakePreview, ask: Callable[[str], str]) -> bool:
     """List the unmatched assignees and ask; end of input declines."""
-    _say(lang, "intake.cli.unmatched")
+    say(lang, "intake.cli.unmatched")
     for index, line in preview.unmatched:
-        _say(
+        say(
             lang,
             "intake.cli.unmatched_line",
             n=index + 1,
@@ -172,9 +152,9 @@ def _print_saved(lang: str, saved: intake.SavedDirective) -> None:
         else t(lang, "intake.label.unnumbered")
     )
     if saved.task_count == 1:
-        _say(lang, "intake.saved_one", label=label, first=saved.task_codes[0])
+        say(lang, "intake.saved_one", label=label, first=saved.task_codes[0])
     else:
-        _say(
+        say(
             lang,
             "intake.saved",
             label=label,
@@ -184,4 +164,4 @@ def _print_saved(lang: str, saved: intake.SavedDirective) -> None:
             agencies=saved.agencies,
         )
     if saved.skipped:
-        _say(lang, "intake.saved_skipped", count=saved.skipped)
+        say(lang, "intake.saved_skipped", count=saved.skipped)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.cli.console import plain
 from bot.cli.settings_loader import load_settings
 from bot.domain.report_data import ReportPeriod
 from bot.domain.rollup import Category, Detail, summarize
@@ -76,11 +76,6 @@ def parse_date(text: str) -> date:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (dd/mm/yyyy)") from exc
-
-
-def plain(text: str) -> str:
-    """Catalog HTML to terminal text."""
-    return html.unescape(re.sub(r"</?[a-z]+>", "", text))
 
 
 def report_command(args: argparse.Namespace) -> int:
