@@ -43,10 +43,7 @@ async def sweep_job(context: BotContext) -> None:
         sender = _sender(context)
         result = await reminders.sweep(context.runtime, sender)
         if result.recovered:  # a process stopped mid-send: the admins hear it at once
-            repeat_at = context.runtime.now() + reminders.DEFAULT_DELIVERY.repeat_after
-            await reminder_reports.notify_recovered(
-                context.runtime, sender, count=result.recovered, repeat_at=repeat_at
-            )
+            await reminder_reports.notify_recovered(context.runtime, sender, count=result.recovered)
         if result.recovered or result.delivery.unknown or result.delivery.failed:
             await reminder_reports.report_problems(context.runtime, sender)  # tell the admins now
 

@@ -28,7 +28,9 @@ from bot.services.reminder_messages import (
     utf16_length,
 )
 from bot.services.reminders import (
+    DEFAULT_DELIVERY,
     NO_CHAT,
+    DeliveryPolicy,
     DeliveryRow,
     OutgoingMessage,
     Sender,
@@ -104,17 +106,17 @@ async def report_problems(runtime: Runtime, sender: Sender, *, limit: int = 500)
 
 
 async def notify_recovered(
-    runtime: Runtime, sender: Sender, *, count: int, repeat_at: datetime
+    runtime: Runtime, sender: Sender, *, count: int, policy: DeliveryPolicy = DEFAULT_DELIVERY
 ) -> bool:
     """Tell the admins that a process stopped while sending `count` reminders.
 
-    Whether those arrived cannot be known; they go out again at `repeat_at`,
-    labelled, unless someone answers the first copy meanwhile (`recover`).
-    The admins hear it now, not only if every repeat fails too."""
+    Whether those arrived cannot be known; `recover` had them go out again
+    after `policy.repeat_after`, labelled, unless someone answers the first
+    copy meanwhile. The admins hear it now, not only if every repeat fails too."""
     if not count or not runtime.settings.BOT_ADMINS:
         return False
     lang = runtime.language
-    when = format_datetime(repeat_at, runtime.settings.timezone)
+    when = format_datetime(runtime.now() + policy.repeat_after, runtime.settings.timezone)
     text = t(lang, "reminder.admin.recovered", count=count, time=when)
     told = False
     for admin in runtime.settings.BOT_ADMINS:
